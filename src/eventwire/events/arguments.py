@@ -1,0 +1,326 @@
+"""Actors and targets of a trigger, from the dependency parse (spaCy / ClearNLP labels).
+
+Each function returns the argument's head token and the dependency path that
+led to it (for ``--explain``). Which noun phrase a head stands for is
+:func:`noun_phrase`; what actor that phrase names is the actors layer's job.
+
+Verbal triggers
+    actor: the subject (``nsubj``); in a passive the ``by``-agent and the target is
+    the passive subject; a relative pronoun stands for the noun the clause
+    modifies; a subjectless infinitive or participle takes its controller
+    (the governing verb's subject, or its object for object-control verbs
+    like "urge X to", "call on X to"; for a clause under a noun: "X's plan to",
+    "a demand for X to", else the subject of the verb that governs the noun).
+    target: the direct object, else the object of the entry's preposition
+    ("call on X"), else of a type's target prepositions ("attack on", "talks
+    with", "aid to", "withdraw from").
+Nominal triggers
+    actor: the possessor ("Iran's demand"), a ``by``-phrase, the subject of a
+    support verb that takes the noun as object ("held talks", "carried out a
+    strike"), else a premodifier naming an actor ("a US drone strike").
+    target: the object of the type's target prepositions ("sanctions against X",
+    "the arrest of X", "talks with X").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+#: dependency labels of a noun's own premodifiers (its base noun phrase)
+NP_LEFT_DEPS = frozenset(
+    {"det", "amod", "compound", "poss", "case", "nummod", "nmod", "quantmod", "predet", "advmod", "npadvmod", "punct", "cc", "conj"}
+)
+SUBJECTS = frozenset({"nsubj", "csubj"})
+PASSIVE_SUBJECTS = frozenset({"nsubjpass", "csubjpass"})
+OBJECTS = frozenset({"dobj", "obj"})
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
+#: clause links through which a subjectless verb inherits its controller
+CONTROL_DEPS = frozenset({"xcomp", "conj", "advcl", "ccomp", "pcomp"})
+
+#: prepositions introducing the target, by event type (verbal and nominal)
+TARGET_PREPS: dict[str, tuple[str, ...]] = {
+    "ASSAULT": ("on", "against", "at", "of", "upon", "targeting"),
+    "COERCE": ("of", "on", "against"),
+    "SANCTION": ("on", "against", "of", "from"),
+    "THREATEN": ("against", "on", "with"),
+    "ACCUSE": ("against", "of", "on"),
+    "REJECT": ("of", "from"),
+    "REQUEST": ("on", "to", "from", "for"),
+    "CONSULT": ("with", "to", "between"),
+    "COOPERATE": ("with", "between"),
+    "AGREE": ("with", "between"),
+    "AID": ("to", "for"),
+    "SUPPORT": ("for", "of"),
+    "CONCEDE": ("to",),
+    "RETREAT": ("from", "of"),
+    "MOBILIZE": ("to", "against", "into", "near", "along"),
+    "PROTEST": ("against", "outside", "at"),
+}
+#: verbs whose object, not subject, controls an infinitive complement ("urged X to")
+OBJECT_CONTROL = frozenset(
+    {"urge", "ask", "call", "order", "force", "tell", "allow", "permit", "persuade", "press",
+     "request", "invite", "instruct", "authorize", "compel", "encourage", "advise", "direct",
+     "pressure", "push", "require", "warn", "beg", "appeal"}
+)  # fmt: skip
+#: nouns of documents and decisions: the author of "a resolution calling on X" is
+#: whoever adopted the resolution
+DOCUMENT_NOUNS = frozenset(
+    {"resolution", "statement", "letter", "decree", "order", "report", "bill", "motion", "law",
+     "declaration", "communique", "communiqué", "note", "memo", "memorandum", "petition",
+     "directive", "ruling", "verdict", "proposal", "plan", "message", "appeal", "ultimatum"}
+)  # fmt: skip
+
+
+@dataclass
+class Argument:
+    token: Token
+    path: str
+
+    @property
+    def span(self) -> Span:
+        return noun_phrase(self.token)
+
+
+@dataclass
+class Arguments:
+    actor: Argument | None = None
+    target: Argument | None = None
+    #: nouns that carry cues about the manner or the user of force ("by an American drone")
+    instruments: list[Token] = field(default_factory=list)
+
+
+def noun_phrase(token: Token) -> Span:
+    """The base noun phrase headed by ``token`` (premodifiers and compound names)."""
+    doc = token.doc
+    start = token.i
+    for child in token.lefts:
+        if child.dep_ in NP_LEFT_DEPS:
+            start = min(start, child.left_edge.i)
+    end = token.i + 1
+    # following flat/compound name parts ("Abdul Mahdi" style heads on the left)
+    while end < len(doc) and doc[end].head == token and doc[end].dep_ in ("flat", "compound"):
+        end += 1
+    while start < token.i and doc[start].is_punct:
+        start += 1
+    return doc[start:end]
+
+
+def is_passive(verb: Token) -> bool:
+    if any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
+        return True
+    # reduced passive participle: "a strike ordered by ...", "protesters detained on ..."
+    return verb.tag_ == "VBN" and verb.dep_ in ("acl", "relcl") and not any(
+        c.dep_ in ("aux",) for c in verb.children
+    )
+
+
+def _child(token: Token, deps: frozenset[str] | set[str]) -> Token | None:
+    for c in token.children:
+        if c.dep_ in deps:
+            return c
+    return None
+
+
+def _pobj(prep: Token) -> Token | None:
+    for c in prep.children:
+        if c.dep_ in ("pobj", "pcomp"):
+            return c
+    return None
+
+
+def _prep_object(head: Token, preps: tuple[str, ...] | set[str], exclude: set[int] | None = None) -> tuple[Token, str] | None:
+    for c in head.children:
+        if c.dep_ in ("prep", "agent", "dative") and c.lower_ in preps and (not exclude or c.i not in exclude):
+            obj = _pobj(c)
+            if obj is not None:
+                return obj, f"{c.dep_}:{c.lower_}>pobj"
+    return None
+
+
+def _resolve_relative(token: Token, verb: Token) -> tuple[Token, str]:
+    """A relative pronoun subject stands for the noun its clause modifies."""
+    if token.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+        return verb.head, "relcl<head"
+    return token, ""
+
+
+def controller(verb: Token, depth: int = 0) -> Argument | None:
+    """The actor of a subjectless verb: who does what the governing word says."""
+    if depth > 4:
+        return None
+    head = verb.head
+    if head is verb:
+        return None
+    dep = verb.dep_
+    if dep in ("acl", "relcl") and head.pos_ in ("NOUN", "PROPN", "PRON"):
+        # "a demand for X to withdraw", "X's plan to leave"
+        for c in head.children:
+            if c.dep_ == "prep" and c.lower_ == "for":
+                obj = _pobj(c)
+                if obj is not None and obj.i < verb.i:
+                    return Argument(obj, f"{dep}<head>prep:for>pobj")
+        poss = _child(head, {"poss"})
+        if poss is not None:
+            return Argument(poss, f"{dep}<head>poss")
+        if verb.tag_ == "VBG" or (dep == "acl" and not any(c.lower_ == "to" for c in verb.children)):
+            # "a letter briefing officials": the modified noun acts ...
+            if head.lemma_.lower() in DOCUMENT_NOUNS:
+                # ... unless it is a document: then its author acts
+                author = _author_of(head)
+                if author is not None:
+                    return Argument(author.token, f"{dep}<head<{author.path}")
+            return Argument(head, f"{dep}<head")
+        # "no plans to withdraw": the subject of the verb governing the noun
+        author = _author_of(head)
+        if author is not None:
+            return Argument(author.token, f"{dep}<head<{author.path}")
+        return None
+    if dep in CONTROL_DEPS or (dep == "prep" and head.pos_ == "VERB"):
+        if dep == "xcomp" and head.lemma_.lower() in OBJECT_CONTROL:
+            obj = _child(head, OBJECTS)
+            if obj is None:
+                found = _prep_object(head, ("on", "upon"))
+                obj = found[0] if found else None
+            if obj is not None:
+                return Argument(obj, f"xcomp<{head.lemma_}>obj")
+        if dep == "xcomp" and head.pos_ == "ADP":
+            # "calling on X to leave" parsed with the infinitive under the preposition
+            obj = _pobj(head)
+            if obj is not None:
+                return Argument(obj, "xcomp<prep>pobj")
+        subj = _child(head, SUBJECTS)
+        if subj is not None:
+            tok, extra = _resolve_relative(subj, head)
+            return Argument(tok, f"{dep}<nsubj" + (f"<{extra}" if extra else ""))
+        if head.pos_ in ("NOUN", "PROPN"):
+            return None
+        return _shift(controller(head, depth + 1), f"{dep}<")
+    return None
+
+
+def _shift(arg: Argument | None, prefix: str) -> Argument | None:
+    if arg is None:
+        return None
+    return Argument(arg.token, prefix + arg.path)
+
+
+def _author_of(noun: Token) -> Argument | None:
+    """Who did the verb that governs a noun ("the parliament adopted a resolution")."""
+    verb = noun.head
+    hops = 0
+    while verb.dep_ == "prep" or verb.pos_ == "ADP":
+        verb = verb.head
+        hops += 1
+        if hops > 2:
+            return None
+    if verb.pos_ not in ("VERB", "AUX") or verb is noun:
+        return None
+    if noun.dep_ in ("nsubj", "nsubjpass"):
+        return None
+    subj = _child(verb, SUBJECTS)
+    if subj is None and verb.pos_ in ("VERB", "AUX"):
+        return _shift(controller(verb), "head<")
+    if subj is None or subj.lower_ in ("there", "it"):
+        return None
+    tok, extra = _resolve_relative(subj, verb)
+    return Argument(tok, "head>nsubj" + (f"<{extra}" if extra else ""))
+
+
+def verbal_arguments(trigger: Token, event_type: str, with_words: tuple[str, ...]) -> Arguments:
+    """Actor and target of a verbal trigger."""
+    args = Arguments()
+    used_preps: set[int] = set()
+    passive = is_passive(trigger)
+    # the entry's own preposition gives the target ("call on X", "open fire on X")
+    entry_preps = tuple(w for w in with_words if w in {p for ps in TARGET_PREPS.values() for p in ps} | {"on", "at", "with", "to", "from", "against", "for"})
+    target: Argument | None = None
+    if entry_preps:
+        found = _prep_object(trigger, entry_preps)
+        if found is None:
+            # "call on" is sometimes parsed with the preposition under a particle
+            for c in trigger.children:
+                if c.dep_ == "prt":
+                    found = _prep_object(c, entry_preps)
+                    if found:
+                        break
+        if found:
+            target = Argument(found[0], found[1])
+    if passive:
+        agent = _prep_object(trigger, ("by",))
+        if agent:
+            args.actor = Argument(agent[0], "agent>pobj")
+        subj = _child(trigger, PASSIVE_SUBJECTS)
+        if subj is not None:
+            tok, extra = _resolve_relative(subj, trigger)
+            target = target or Argument(tok, "nsubjpass" + (f"<{extra}" if extra else ""))
+        elif trigger.dep_ in ("acl", "relcl") and trigger.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            target = target or Argument(trigger.head, f"{trigger.dep_}<head")
+    else:
+        subj = _child(trigger, SUBJECTS)
+        if subj is not None and subj.lower_ not in ("there",):
+            tok, extra = _resolve_relative(subj, trigger)
+            args.actor = Argument(tok, "nsubj" + (f"<{extra}" if extra else ""))
+        else:
+            args.actor = controller(trigger)
+        if target is None:
+            obj = _child(trigger, OBJECTS | {"dative"})
+            if obj is not None and obj.pos_ != "ADP":
+                target = Argument(obj, obj.dep_)
+    if target is None:
+        found = _prep_object(trigger, TARGET_PREPS.get(event_type, ()), used_preps)
+        if found:
+            target = Argument(found[0], found[1])
+    args.target = target
+    # instruments and means: "by an American drone", "in an air strike", "with rockets"
+    for c in trigger.children:
+        if c.dep_ in ("agent", "prep") and c.lower_ in ("by", "in", "with", "during", "using"):
+            obj = _pobj(c)
+            if obj is not None:
+                args.instruments.append(obj)
+    return args
+
+
+def nominal_arguments(trigger: Token, event_type: str, with_words: tuple[str, ...]) -> Arguments:
+    """Actor and target of a nominal trigger."""
+    args = Arguments()
+    poss = _child(trigger, {"poss"})
+    if poss is not None:
+        args.actor = Argument(poss, "poss")
+    else:
+        agent = _prep_object(trigger, ("by",))
+        if agent:
+            args.actor = Argument(agent[0], "prep:by>pobj")
+    if args.actor is None and trigger.dep_ in OBJECTS:
+        # support verb: "X held talks", "X carried out strikes", "X staged a rally"
+        verb = trigger.head
+        subj = _child(verb, SUBJECTS)
+        if subj is not None:
+            tok, extra = _resolve_relative(subj, verb)
+            args.actor = Argument(tok, "dobj<head>nsubj" + (f"<{extra}" if extra else ""))
+        else:
+            args.actor = _shift(controller(verb), "dobj<head<")
+    if args.actor is None and trigger.dep_ == "pobj" and trigger.head.lower_ in ("in", "during") and trigger.head.head.pos_ == "VERB":
+        # "protesters took part in a rally": the clause subject takes part
+        verb = trigger.head.head
+        subj = _child(verb, SUBJECTS)
+        if subj is not None and not is_passive(verb):
+            args.actor = Argument(subj, "pobj<prep<head>nsubj")
+    preps = TARGET_PREPS.get(event_type, ())
+    found = _prep_object(trigger, tuple(p for p in preps if p != "by"))
+    if found:
+        args.target = Argument(found[0], found[1])
+    return args
+
+
+def premodifier_span(trigger: Token) -> Span | None:
+    """The words before a nominal trigger inside its phrase ("a US drone" in "a US drone strike")."""
+    np = noun_phrase(trigger)
+    if np.start >= trigger.i:
+        return None
+    span = trigger.doc[np.start : trigger.i]
+    words = [t for t in span if t.dep_ != "det" and not t.is_punct]
+    if not words:
+        return None
+    return trigger.doc[words[0].i : trigger.i]

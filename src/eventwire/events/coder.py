@@ -1,0 +1,502 @@
+"""The event coder: trigger matching, arguments, factuality, date, place, source.
+
+For each sentence token the coder looks the token's lemma up in the trigger
+lexicon (``data/events/triggers.tsv``), keeps the entries whose constraints hold
+(particles / prepositions / objects named in ``with``; object classes), and
+builds one mention per trigger. Mentions of the same type that are directly
+linked in the parse ("killed in an air strike", "a strike ... who killed") are
+merged into one, the verb keeping the arguments and the noun adding its cues.
+Each mention then gets its actor and target (``arguments``), resolved to
+actors through ``doc._.actors``; its factuality (``factuality``); mode, CAMEO
+code and confidence; date and place from the expressions linked to the trigger,
+else the sentence, else another mention of the same action (``coref``), else the
+publication date / dateline; and its source (the speaker of an enclosing quote
+or reported clause).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.tokens import Doc, Span, Token
+
+from ..record import Actor, Attribution, Event, Location, Place, Quote, Segment, Time, Trigger
+from . import arguments as arg
+from .factuality import ASSERTED, Factuality, FactualityCues, factuality
+from .lexicon import Lexicon, TriggerEntry, load_lexicon
+
+#: sectors whose actions take place where the institution sits
+_DOMESTIC_SECTORS = frozenset({"GOV", "LEG", "JUD", "COP", "PTY", "OPP"})
+_EXPLICIT_DATE = re.compile(
+    r"\d{4}|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
+    re.I,
+)
+_SKIP_DEPS = frozenset({"compound", "amod"})  # a trigger word used as a modifier ("attack helicopters")
+
+
+@dataclass
+class Mention:
+    """One trigger with what was found about it (internal)."""
+
+    token: Token
+    entry: TriggerEntry
+    args: arg.Arguments = field(default_factory=arg.Arguments)
+    extra_tokens: list[Token] = field(default_factory=list)  # merged same-event words
+    fact: Factuality = field(default_factory=Factuality)
+    mode: str | None = None
+    segment: str | None = None
+
+    @property
+    def sent(self) -> Span:
+        return self.token.sent
+
+
+class EventCoder:
+    """The ``eventwire_events`` spaCy component."""
+
+    def __init__(self, trigger_files: Sequence[str] = ()) -> None:
+        self.lexicon: Lexicon = load_lexicon([*trigger_files] if trigger_files else None)
+        self.cues: FactualityCues = self.lexicon.factuality_cues()
+
+    # ----------------------------------------------------------------- matching
+    def _segment_of(self, doc: Doc, segments: list[Segment], token: Token) -> str | None:
+        for seg in segments:
+            if seg.span[0] <= token.idx < seg.span[1]:
+                return seg.kind
+        return None
+
+    def candidates(self, token: Token) -> list[TriggerEntry]:
+        """Lexicon entries whose constraints hold for this token."""
+        if token.dep_ in _SKIP_DEPS and token.pos_ != "VERB":
+            return []
+        pos = "VERB" if token.pos_ in ("VERB", "AUX") else "NOUN" if token.pos_ in ("NOUN", "PROPN") else None
+        if pos is None:
+            return []
+        lemma = token.lemma_.lower()
+        entries = list(self.lexicon.lookup(lemma, pos))
+        if not entries and pos == "NOUN" and token.tag_ == "VBG":
+            entries = list(self.lexicon.lookup(lemma, "VERB"))
+        if not entries and token.lower_ != lemma:
+            entries = list(self.lexicon.lookup(token.lower_, pos))
+        ok = [e for e in entries if self._constraints_hold(token, e)]
+        # the most specific entries first: more required words, then prior weight
+        ok.sort(key=lambda e: (-e.specificity, -e.weight))
+        return ok
+
+    def _attached_words(self, token: Token) -> set[str]:
+        words: set[str] = set()
+        for c in token.children:
+            words.add(c.lemma_.lower())
+            words.add(c.lower_)
+            if c.dep_ in ("prt", "dobj", "prep", "compound", "amod"):
+                for cc in c.children:
+                    if cc.dep_ in ("prep", "prt", "compound"):
+                        words.add(cc.lemma_.lower())
+                        words.add(cc.lower_)
+        return words
+
+    def _argument_words(self, token: Token) -> list[tuple[str, str]]:
+        """(lemma, entity label) of the object-like arguments a class constraint reads."""
+        objs: list[Token] = []
+        for c in token.children:
+            if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "dative"):
+                objs.append(c)
+            elif c.dep_ in ("prep", "agent") and c.lower_ in ("from", "of", "out", "to", "for", "on", "against", "into", "at", "with"):
+                objs.extend(x for x in c.children if x.dep_ in ("pobj", "pcomp"))
+            elif c.dep_ == "prt":
+                for x in c.children:
+                    if x.dep_ == "prep":
+                        objs.extend(y for y in x.children if y.dep_ == "pobj")
+        if token.dep_ in ("acl", "relcl") and token.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            objs.append(token.head)
+        if token.pos_ in ("NOUN", "PROPN"):
+            # a nominal trigger's own modifiers ("hunger strike", "peace talks")
+            objs.extend(c for c in token.children if c.dep_ in ("compound", "amod"))
+        pairs: list[tuple[str, str]] = []
+        for o in objs:
+            pairs.append((o.lemma_.lower(), o.ent_type_))
+            for x in o.children:
+                if x.dep_ in ("compound", "amod", "conj"):
+                    pairs.append((x.lemma_.lower(), x.ent_type_))
+        return pairs
+
+    def _constraints_hold(self, token: Token, entry: TriggerEntry) -> bool:
+        if entry.required_words:
+            attached = self._attached_words(token)
+            if not all(w in attached for w in entry.required_words):
+                return False
+        if entry.needs_clausal_complement and not any(c.dep_ in ("xcomp", "ccomp") for c in token.children):
+            return False
+        if entry.needs_no_object and any(c.dep_ in ("dobj",) for c in token.children):
+            return False
+        if entry.obj_class or entry.not_obj_class:
+            return self.lexicon.arguments_fit(entry, self._argument_words(token))
+        return True
+
+    # ----------------------------------------------------------------- assembly
+    def find_mentions(self, doc: Doc) -> list[Mention]:
+        segments: list[Segment] = doc._.segments or []
+        mentions: list[Mention] = []
+        for token in doc:
+            if token.is_punct or token.is_space:
+                continue
+            seg = self._segment_of(doc, segments, token)
+            if seg in ("boilerplate", "credit", "dateline"):
+                continue
+            entries = self.candidates(token)
+            if not entries:
+                continue
+            m = Mention(token=token, entry=entries[0], segment=seg)
+            mentions.append(m)
+        return self._merge(mentions)
+
+    def _merge(self, mentions: list[Mention]) -> list[Mention]:
+        """Merge same-type mentions that are directly linked in the parse."""
+        by_token = {m.token.i: m for m in mentions}
+        dropped: set[int] = set()
+        for m in mentions:
+            if m.token.i in dropped:
+                continue
+            for other_i in self._linked(m.token):
+                o = by_token.get(other_i)
+                if o is None or o is m or o.token.i in dropped or o.entry.type != m.entry.type:
+                    continue
+                # keep the verb (it carries the arguments); the noun adds its cues
+                keep, drop = (m, o) if _is_verbal(m.token) or not _is_verbal(o.token) else (o, m)
+                keep.extra_tokens.append(drop.token)
+                dropped.add(drop.token.i)
+        return [m for m in mentions if m.token.i not in dropped]
+
+    @staticmethod
+    def _linked(token: Token) -> list[int]:
+        """Tokens one link away (through a preposition, a support verb or a relative clause)."""
+        out = [token.head.i]
+        if token.head.pos_ == "ADP":
+            out.append(token.head.head.i)
+        for c in token.children:
+            out.append(c.i)
+            if c.pos_ == "ADP" or c.dep_ in ("prep", "agent"):
+                out.extend(x.i for x in c.children if x.dep_ == "pobj")
+        if token.dep_ == "relcl":
+            out.append(token.head.i)
+        if token.dep_ in arg.OBJECTS:
+            # "carried out a strike": the support verb
+            out.append(token.head.i)
+        return out
+
+    def __call__(self, doc: Doc) -> Doc:
+        mentions = self.find_mentions(doc)
+        actors = doc._.actors
+        times: list[Time] = doc._.times or []
+        places: list[Place] = doc._.places or []
+        quotes: list[Quote] = doc._.quotes or []
+        events: list[Event] = []
+        for n, m in enumerate(mentions, 1):
+            events.append(self._code(doc, m, f"v{n}", actors, times, places, quotes))
+        self._reported_demands(doc, events, actors, times, places, quotes, mentions)
+        from .coref import link_mentions
+
+        link_mentions(events, doc)
+        for n, ev in enumerate(events, 1):
+            ev.id = f"v{n}"
+        for q in quotes:
+            q.events = [
+                ev.id for ev in events if q.span[0] <= ev.trigger.span[0] and ev.trigger.span[1] <= q.span[1]
+            ]
+        doc._.events = events
+        return doc
+
+    # ----------------------------------------------------------------- one event
+    def _resolve(self, actors: Any, span: Span | None) -> Actor | None:
+        if span is None or len(span) == 0:
+            return None
+        if actors is None:
+            return Actor(text=span.text, name=span.text, span=(span.start_char, span.end_char))
+        try:
+            return actors.resolve(span)  # type: ignore[no-any-return]
+        except Exception:
+            return Actor(text=span.text, name=span.text, span=(span.start_char, span.end_char))
+
+    def _code(
+        self,
+        doc: Doc,
+        m: Mention,
+        eid: str,
+        actors: Any,
+        times: list[Time],
+        places: list[Place],
+        quotes: list[Quote],
+    ) -> Event:
+        entry = m.entry
+        tok = m.token
+        verbal = _is_verbal(tok)
+        if verbal:
+            m.args = arg.verbal_arguments(tok, entry.type, entry.required_words)
+        else:
+            m.args = arg.nominal_arguments(tok, entry.type, entry.required_words)
+        actor = self._resolve(actors, m.args.actor.span) if m.args.actor else None
+        target = self._resolve(actors, m.args.target.span) if m.args.target else None
+        actor_path = m.args.actor.path if m.args.actor else None
+        # a weapon or strike stands for whoever used it: "by an American drone",
+        # "in a US air strike", "a US drone strike killed ..."
+        if actor is None or (actor.country is None and actor.entity is None):
+            for inst in [*m.extra_tokens, *m.args.instruments, *( [tok] if not verbal else [])]:
+                span = arg.premodifier_span(inst) if inst.pos_ in ("NOUN", "PROPN") else None
+                if inst in m.args.instruments:
+                    span = arg.noun_phrase(inst)
+                cand = self._resolve(actors, span) if span is not None else None
+                if cand is not None and (cand.country or cand.entity):
+                    actor, actor_path = cand, f"instrument:{inst.text}"
+                    break
+            # a noun trigger that is the subject of its own verb: "a US drone strike killed"
+            if actor is None and verbal:
+                subj = next((c for c in tok.children if c.dep_ in arg.SUBJECTS), None)
+                if subj is not None:
+                    span = arg.premodifier_span(subj)
+                    cand = self._resolve(actors, span)
+                    if cand is not None and (cand.country or cand.entity):
+                        actor, actor_path = cand, "nsubj>premodifier"
+        m.fact = factuality(tok, self.cues)
+        m.mode = entry.mode or self._mode(m)
+        sent = tok.sent
+        trig_start = tok.idx
+        trig_end = tok.idx + len(tok.text)
+        for w in entry.required_words:
+            # include a particle/preposition that follows the verb in the trigger span ("calling on")
+            for c in tok.children:
+                if c.lemma_.lower() == w and c.dep_ in ("prt", "prep") and c.i == tok.i + 1:
+                    trig_end = c.idx + len(c.text)
+        time, date_source = self._date(doc, m, times)
+        location, loc_source = self._place(doc, m, places, actor)
+        source = self._source(doc, tok, quotes)
+        confidence = self._confidence(m, actor, target)
+        explain: dict[str, Any] | None = None
+        if doc._.explain:
+            explain = {
+                "rule": f"{entry.type} {entry.pos.lower()} '{entry.lemma}'"
+                + (f" + {' '.join(entry.with_words)}" if entry.with_words else ""),
+                "source_file": entry.origin,
+                "actor_path": actor_path,
+                "target_path": m.args.target.path if m.args.target else None,
+                "factuality_cues": m.fact.cues,
+                "merged": [t.text for t in m.extra_tokens],
+            }
+        return Event(
+            id=eid,
+            type=entry.type,  # type: ignore[arg-type]
+            mode=m.mode,
+            cameo=entry.cameo,
+            actor=actor,
+            target=target,
+            date=time,
+            date_source=date_source,  # type: ignore[arg-type]
+            location=location,
+            location_source=loc_source,  # type: ignore[arg-type]
+            factuality=m.fact.label,  # type: ignore[arg-type]
+            source=source,
+            trigger=Trigger(text=doc.text[trig_start:trig_end], span=(trig_start, trig_end)),
+            sentence_span=(sent.start_char, sent.end_char),
+            confidence=confidence,
+            segment=m.segment,  # type: ignore[arg-type]
+            explain=explain,
+        )
+
+    def _mode(self, m: Mention) -> str | None:
+        words: set[str] = set()
+        for t in [m.token, *m.extra_tokens, *m.args.instruments]:
+            words.add(t.lemma_.lower())
+            words.add(t.lower_)
+            for c in t.children:
+                if c.dep_ in ("compound", "amod", "nmod") or (c.dep_ in ("prep", "agent") and t is not m.token):
+                    words.add(c.lemma_.lower())
+                    words.add(c.lower_)
+            for c in t.children:
+                if c.dep_ in ("prep", "agent") and c.lower_ in ("by", "with", "in", "using"):
+                    for o in c.children:
+                        if o.dep_ == "pobj":
+                            words.add(o.lemma_.lower())
+                            words.update(x.lemma_.lower() for x in o.children if x.dep_ in ("compound", "amod"))
+        return self.lexicon.mode_for(m.entry.type, words)
+
+    def _date(self, doc: Doc, m: Mention, times: list[Time]) -> tuple[str | None, str | None]:
+        linked = _linked_time(m.token, times)
+        if linked is None:
+            for extra in m.extra_tokens:
+                linked = _linked_time(extra, times)
+                if linked:
+                    break
+        if linked is None:
+            sent = m.token.sent
+            same = [
+                t for t in times
+                if sent.start_char <= t.span[0] < sent.end_char and t.value and t.type in ("DATE", "TIME")
+                and not t.value.startswith("P")
+            ]  # fmt: skip
+            if len(same) == 1:
+                linked = same[0]
+        if linked is not None and linked.value:
+            value = linked.value.split("T")[0]
+            src = "explicit" if _EXPLICIT_DATE.search(linked.text) else "relative"
+            return value, src
+        article = doc._.article
+        pub = getattr(article, "date", None)
+        if pub is not None:
+            return pub.isoformat(), "article"
+        return None, None
+
+    def _place(
+        self, doc: Doc, m: Mention, places: list[Place], actor: Actor | None
+    ) -> tuple[Location | None, str | None]:
+        linked = _linked_place(m.token, places)
+        if linked is None:
+            for extra in [*m.extra_tokens, *m.args.instruments]:
+                linked = _linked_place(extra, places)
+                if linked:
+                    break
+        source = "sentence"
+        if linked is None:
+            sent = m.token.sent
+            same = [p for p in places if sent.start_char <= p.span[0] < sent.end_char and p.name]
+            # a place named in the sentence, unless it is the actor's or target's own name
+            same = [p for p in same if not _inside_args(p, m)]
+            if len(same) == 1 or (same and all(p.country == same[0].country for p in same)):
+                linked = same[0]
+        if linked is None and actor is not None and actor.country and actor.sector in _DOMESTIC_SECTORS:
+            country_place = _country_place(places, actor.country)
+            if country_place is not None:
+                return country_place, "article"
+        if linked is None:
+            segments: list[Segment] = doc._.segments or []
+            for seg in segments:
+                if seg.kind == "dateline":
+                    cands = [p for p in places if seg.span[0] <= p.span[0] < seg.span[1] and p.name]
+                    if cands:
+                        linked, source = cands[0], "dateline"
+                    break
+        if linked is None:
+            return None, None
+        return (
+            Location(
+                text=linked.text,
+                name=linked.name,
+                country=linked.country,
+                lat=linked.lat,
+                lon=linked.lon,
+                span=linked.span,
+            ),
+            source,
+        )
+
+    def _source(self, doc: Doc, tok: Token, quotes: list[Quote]) -> Attribution | None:
+        inside = [q for q in quotes if q.span[0] <= tok.idx < q.span[1]]
+        if inside:
+            q = min(inside, key=lambda q: q.span[1] - q.span[0])
+            if q.speaker is not None and (q.speaker.text or q.speaker.name):
+                return Attribution(
+                    text=q.speaker.text or q.speaker.name or "",
+                    name=q.speaker.name,
+                    entity=q.speaker.entity,
+                    quote=q.id,
+                )
+        outlet = getattr(doc._.article, "source", None)
+        if outlet:
+            return Attribution(text=outlet)
+        return None
+
+    def _confidence(self, m: Mention, actor: Actor | None, target: Actor | None) -> float:
+        """Prior weight of the trigger, scaled by the evidence around it.
+
+        ``weight`` (how often the word is an event of this type in news) times a
+        factor for the arguments found: 0.6 base, +0.2 for a resolved actor with a
+        country or entity, +0.1 for a target, +0.1 when the mode or a merged
+        mention corroborates the type; captions count 0.8 of that.
+        """
+        f = 0.6
+        if actor is not None and (actor.country or actor.entity):
+            f += 0.2
+        elif actor is not None:
+            f += 0.1
+        if target is not None:
+            f += 0.1
+        if m.extra_tokens or m.mode:
+            f += 0.1
+        if m.segment == "caption":
+            f *= 0.8
+        return round(max(0.0, min(1.0, m.entry.weight * f)), 3)
+
+    # ----------------------------------------------------------------- reported demands
+    def _reported_demands(
+        self,
+        doc: Doc,
+        events: list[Event],
+        actors: Any,
+        times: list[Time],
+        places: list[Place],
+        quotes: list[Quote],
+        mentions: list[Mention],
+    ) -> None:
+        """A speech act whose content is an obligation is a demand (REQUEST):
+        "X told Y that they must implement ..." → REQUEST by X, target Y."""
+        entry = self.lexicon.reported_demand_entry()
+        if entry is None:
+            return
+        taken = {e.trigger.span for e in events}
+        for tok in doc:
+            if tok.pos_ != "VERB" or tok.lemma_.lower() not in self.cues.speech:
+                continue
+            comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+            if comp is None or not any(
+                c.dep_ == "aux" and c.lower_ in self.lexicon.deontic_modals for c in comp.children
+            ):
+                continue
+            if (tok.idx, tok.idx + len(tok.text)) in taken:
+                continue
+            if any(q.span[0] <= tok.idx < q.span[1] and q.kind == "direct" for q in quotes):
+                continue
+            m = Mention(token=tok, entry=entry, segment=self._segment_of(doc, doc._.segments or [], tok))
+            ev = self._code(doc, m, "v0", actors, times, places, quotes)
+            addressee = next((c for c in tok.children if c.dep_ in ("dobj", "dative")), None)
+            if addressee is not None:
+                ev.target = self._resolve(actors, arg.noun_phrase(addressee))
+            if ev.factuality == ASSERTED or True:
+                events.append(ev)
+        events.sort(key=lambda e: e.trigger.span)
+
+
+def _is_verbal(token: Token) -> bool:
+    return token.pos_ in ("VERB", "AUX")
+
+
+def _inside_args(place: Place, m: Mention) -> bool:
+    for a in (m.args.actor, m.args.target):
+        if a is not None:
+            sp = a.span
+            if sp.start_char <= place.span[0] < sp.end_char:
+                return True
+    return False
+
+
+def _country_place(places: list[Place], country: str) -> Location | None:
+    for p in places:
+        if p.country == country and p.name and (p.feature == "country"):
+            return Location(text=p.text, name=p.name, country=p.country, lat=p.lat, lon=p.lon, span=p.span)
+    return None
+
+
+def _linked_time(token: Token, times: list[Time]) -> Time | None:
+    try:
+        from ..times import linked_time
+    except ImportError:  # the times stage is not installed
+        return None
+    return linked_time(token, times)
+
+
+def _linked_place(token: Token, places: list[Place]) -> Place | None:
+    try:
+        from ..places import linked_place
+    except ImportError:
+        return None
+    return linked_place(token, places)

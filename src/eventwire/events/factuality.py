@@ -1,0 +1,148 @@
+"""Factuality of an event mention: asserted, negated, future or hypothetical.
+
+The method follows the scope of cues in the dependency tree (in the spirit of
+FactBank / the De Facto system): starting at the trigger, we look at the
+trigger's own modifiers, then climb the chain of governing words through
+complement links (``xcomp``, ``ccomp``, ``acl``, ``advcl``, ``conj``, ``prep`` /
+``pobj``, and the object of a support verb) and collect every cue met on the
+way:
+
+* **negation** — a ``neg`` dependent ("did not attack"), the determiner "no" on
+  the trigger or on a governing noun ("no plans to withdraw", "no decision to
+  leave", "no planned withdrawal"), "without", and governing verbs of denial or
+  refusal ("denied attacking", "refused to leave");
+* **hypothetical** — modal auxiliaries "could / might / may / should", an
+  ``if`` / ``unless`` / ``whether`` clause, and governors of possibility or
+  interpretation ("possible", "consider", "it means withdrawal");
+* **future** — "will / shall / would / going to", a ``to``-infinitive under a
+  non-implicative governor ("plans to", "vowed to", "agreed to", "a demand
+  for X to withdraw": a demanded action is not performed), future nouns and
+  adjectives ("plan", "decision", "planned", "proposed").
+
+The climb stops at a speech or report verb (reported content keeps its own
+factuality: "officials said troops withdrew" is asserted), at the sentence
+root, or after a few links. The strongest cue wins: negated > hypothetical >
+future > asserted. Implicative governors ("managed to", "began to") let an
+infinitive stay asserted. The cue words are data (``data/events/factuality.tsv``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Token
+
+ASSERTED, NEGATED, FUTURE, HYPOTHETICAL = "asserted", "negated", "future", "hypothetical"
+_RANK = {ASSERTED: 0, FUTURE: 1, HYPOTHETICAL: 2, NEGATED: 3}
+#: links through which a governor's cues reach its dependent
+_CLIMB_DEPS = frozenset(
+    {"xcomp", "ccomp", "acl", "advcl", "conj", "pcomp", "pobj", "prep", "dobj", "attr", "relcl", "oprd", "acomp"}
+)
+
+
+@dataclass(frozen=True)
+class FactualityCues:
+    """Cue words by class; built from the lexicon's ``factuality.tsv``."""
+
+    negation: frozenset[str] = frozenset()  # governors and particles: deny, refuse, without, no, not
+    hypothetical: frozenset[str] = frozenset()  # could, might, if, possible, consider, mean
+    future: frozenset[str] = frozenset()  # will, plan, intend, vow, decision, planned
+    implicative: frozenset[str] = frozenset()  # manage, begin, continue: the complement happened
+    speech: frozenset[str] = frozenset()  # say, tell, add: reported content keeps its own factuality
+    conditional_marks: frozenset[str] = frozenset({"if", "unless", "whether"})
+    future_aux: frozenset[str] = frozenset({"will", "shall", "'ll", "wo"})
+    hypothetical_aux: frozenset[str] = frozenset({"could", "might", "may", "should", "ca"})
+
+
+@dataclass
+class Factuality:
+    label: str = ASSERTED
+    cues: list[str] = field(default_factory=list)
+
+    def add(self, label: str, cue: str) -> None:
+        self.cues.append(f"{label}:{cue}")
+        if _RANK[label] > _RANK[self.label]:
+            self.label = label
+
+
+def _local(token: Token, cues: FactualityCues, result: Factuality, *, own: bool) -> None:
+    """Cues among a token's own dependents."""
+    has_if_clause = False
+    for c in token.children:
+        low = c.lower_
+        if c.dep_ == "neg":
+            result.add(NEGATED, f"{low}@{token.text}")
+        elif c.dep_ == "det" and low == "no":
+            result.add(NEGATED, f"no@{token.text}")
+        elif c.dep_ in ("aux", "auxpass"):
+            if low in cues.future_aux:
+                result.add(FUTURE, f"{low}@{token.text}")
+            elif low in cues.hypothetical_aux:
+                result.add(HYPOTHETICAL, f"{low}@{token.text}")
+            elif low == "would":
+                result.add(FUTURE, f"would@{token.text}")
+        elif c.dep_ == "amod" and token.pos_ in ("NOUN", "PROPN"):
+            lemma = c.lemma_.lower()
+            if low in cues.future or lemma in cues.future:
+                result.add(FUTURE, f"{low}@{token.text}")
+            elif low in cues.hypothetical or lemma in cues.hypothetical:
+                result.add(HYPOTHETICAL, f"{low}@{token.text}")
+        elif c.dep_ == "advcl":
+            if any(m.dep_ == "mark" and m.lower_ in cues.conditional_marks for m in c.children):
+                has_if_clause = True
+        elif c.dep_ == "advmod" and low in ("never",):
+            result.add(NEGATED, f"never@{token.text}")
+    if has_if_clause and any(c.lower_ == "would" for c in token.children if c.dep_ == "aux"):
+        result.add(HYPOTHETICAL, f"if+would@{token.text}")
+    # the token itself sits in a conditional clause
+    if token.dep_ == "advcl" and any(
+        m.dep_ == "mark" and m.lower_ in cues.conditional_marks for m in token.children
+    ):
+        result.add(HYPOTHETICAL, f"if@{token.text}")
+    # an infinitive is an unrealised action unless its governor is implicative
+    if token.pos_ in ("VERB", "AUX") and _infinitival(token):
+        gov = token.head
+        glemma = gov.lemma_.lower()
+        if gov is not token and glemma not in cues.implicative and glemma not in cues.speech:
+            result.add(FUTURE, f"to-infinitive@{token.text}")
+    _ = own
+
+
+def _infinitival(token: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+
+
+def factuality(trigger: Token, cues: FactualityCues, max_hops: int = 6) -> Factuality:
+    """The factuality of the event whose trigger is ``trigger``."""
+    result = Factuality()
+    _local(trigger, cues, result, own=True)
+    node = trigger
+    for _ in range(max_hops):
+        head = node.head
+        if head is node or node.dep_ not in _CLIMB_DEPS:
+            break
+        # relative clauses and participle modifiers are islands: "vowed revenge for
+        # the commander, who was killed" does not make the killing future
+        if node.dep_ == "relcl" or (node.dep_ == "acl" and not _infinitival(node)):
+            break
+        hlemma = head.lemma_.lower()
+        if head.pos_ in ("VERB", "AUX") and hlemma in cues.speech and node.dep_ in ("ccomp", "xcomp", "advcl", "conj", "dobj"):
+            break  # reported content keeps its own factuality
+        if node.dep_ == "conj":
+            # a conjunct shares its first conjunct's governors, not its modifiers
+            node = head
+            continue
+        if head.pos_ in ("VERB", "AUX", "NOUN", "PROPN", "ADJ"):
+            if hlemma in cues.negation or head.lower_ in cues.negation:
+                result.add(NEGATED, f"{head.text}")
+            elif hlemma in cues.hypothetical:
+                result.add(HYPOTHETICAL, f"{head.text}")
+            elif hlemma in cues.future and node.dep_ not in ("dobj",):
+                result.add(FUTURE, f"{head.text}")
+            elif hlemma in cues.future and node.dep_ == "dobj" and head.pos_ == "VERB":
+                result.add(FUTURE, f"{head.text}")
+            _local(head, cues, result, own=False)
+        elif head.pos_ == "ADP" and head.lower_ in cues.negation:
+            result.add(NEGATED, head.lower_)
+        node = head
+    return result

@@ -1,0 +1,272 @@
+"""The Pipeline: read → clean → spaCy → eventwire stages → record.
+
+A :class:`Pipeline` loads the spaCy model once, adds eventwire's stages as
+registered spaCy components (configuration picks which), and turns an iterable
+of :class:`~eventwire.read.ArticleInput` into
+:class:`~eventwire.record.ArticleRecord` objects, in order, in batches.
+
+A stage that fails on one article never loses the article nor the others: the
+record is still produced (without that stage's output) and carries a warning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import __version__
+from .clean import TextMap, analysis_text, find_segments
+from .errors import EventwireError, InputError
+from .nlp import register_extensions, resolve_model_name
+from .read import ArticleInput, parse_date
+from .record import ArticleRecord, Entity, Event, Place, Quote, Segment, Time
+
+log = logging.getLogger(__name__)
+
+#: Stages in data-flow order; each names a module ``eventwire.<stage>`` that
+#: provides ``add_to_pipeline(nlp, config)``.
+DEFAULT_STAGES: tuple[str, ...] = ("actors", "times", "places", "quotes", "events")
+
+#: Articles longer than this (characters) are cut for analysis, with a warning;
+#: the stored text stays whole. Keeps time and memory per article bounded.
+DEFAULT_MAX_CHARS = 200_000
+
+
+@dataclass
+class PipelineConfig:
+    """Everything that changes what the pipeline produces."""
+
+    model: str | None = None
+    stages: tuple[str, ...] = DEFAULT_STAGES
+    batch_size: int = 16
+    explain: bool = False
+    max_chars: int = DEFAULT_MAX_CHARS
+    #: per-stage settings, e.g. ``{"actors": {"actor_files": ["my.tsv"]}}``
+    stage_config: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass
+class Failure:
+    """An input that produced no record: where, and why."""
+
+    where: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.problem}"
+
+
+class Pipeline:
+    """Loads models once and extracts records from many articles.
+
+    >>> pipe = Pipeline()                       # doctest: +SKIP
+    >>> rec = pipe.extract("Police arrested 20 protesters in Lagos on Monday.", date="2024-03-04")
+    """
+
+    def __init__(self, config: PipelineConfig | None = None, **overrides: Any) -> None:
+        self.config = config or PipelineConfig()
+        for key, value in overrides.items():
+            if not hasattr(self.config, key):
+                raise TypeError(f"unknown Pipeline option {key!r}")
+            setattr(self.config, key, value)
+        self.nlp = self._build()
+        self._stage_names = [n for n in self.nlp.pipe_names if n.startswith("eventwire_")]
+
+    # ------------------------------------------------------------------ building
+    def _build(self) -> Language:
+        import spacy
+
+        register_extensions()
+        model = resolve_model_name(self.config.model)
+        try:
+            nlp = spacy.load(model.replace("-", "_"))
+        except OSError as exc:
+            raise EventwireError(f"spaCy model {model!r} could not be loaded: {exc}") from exc
+        for stage in self.config.stages:
+            try:
+                module = importlib.import_module(f"eventwire.{stage}")
+            except ImportError as exc:
+                raise EventwireError(f"unknown pipeline stage {stage!r} ({exc})") from exc
+            add = getattr(module, "add_to_pipeline", None)
+            if add is None:
+                raise EventwireError(f"stage module eventwire.{stage} has no add_to_pipeline()")
+            add(nlp, dict(self.config.stage_config.get(stage, {})))
+        return nlp
+
+    @property
+    def version(self) -> str:
+        """Identifies what produced a record: package, model and stages."""
+        meta = self.nlp.meta
+        key = f"{__version__}|{meta.get('name')}-{meta.get('version')}|{','.join(self.config.stages)}"
+        return f"{__version__}+{hashlib.sha1(key.encode()).hexdigest()[:8]}"
+
+    # ------------------------------------------------------------------ running
+    def _prepare(self, article: ArticleInput) -> tuple[Doc, TextMap, list[Segment]]:
+        segments = find_segments(article.text, article.segments)
+        tmap = analysis_text(article.text, segments)
+        text = tmap.analysis
+        if len(text) > self.config.max_chars:
+            cut = text.rfind("\n", 0, self.config.max_chars)
+            cut = cut if cut > self.config.max_chars // 2 else self.config.max_chars
+            article.warnings.append(
+                f"{article.origin}: article has {len(text):,} characters; only the first "
+                f"{cut:,} were analysed (max_chars={self.config.max_chars:,})"
+            )
+            text = text[:cut]
+        doc = self.nlp.make_doc(text)
+        doc._.article = article
+        doc._.segments = [_analysis_segment(s, tmap) for s in segments]
+        doc._.explain = self.config.explain
+        return doc, tmap, segments
+
+    def process(self, articles: Iterable[ArticleInput]) -> Iterator[ArticleRecord | Failure]:
+        """Records for the articles, in input order (a Failure where none could be made)."""
+        batch: list[ArticleInput] = []
+        for article in articles:
+            batch.append(article)
+            if len(batch) >= self.config.batch_size:
+                yield from self._process_batch(batch)
+                batch = []
+        if batch:
+            yield from self._process_batch(batch)
+
+    def _process_batch(self, batch: list[ArticleInput]) -> Iterator[ArticleRecord | Failure]:
+        prepared: list[tuple[ArticleInput, Doc, TextMap, list[Segment]] | Failure] = []
+        for article in batch:
+            try:
+                doc, tmap, segments = self._prepare(article)
+                prepared.append((article, doc, tmap, segments))
+            except Exception as exc:  # never lose the batch for one article
+                log.exception("preparing %s failed", article.origin)
+                prepared.append(Failure(article.origin, f"could not prepare the text ({exc!r})"))
+        docs = [p[1] for p in prepared if not isinstance(p, Failure)]
+        model_docs = iter(
+            self.nlp.pipe(docs, batch_size=self.config.batch_size, disable=self._stage_names)
+        )
+        for item in prepared:
+            if isinstance(item, Failure):
+                yield item
+                continue
+            article, _, tmap, segments = item
+            doc = next(model_docs)
+            for name in self._stage_names:
+                try:
+                    doc = self.nlp.get_pipe(name)(doc)
+                except Exception as exc:
+                    log.exception("stage %s failed on %s", name, article.origin)
+                    article.warnings.append(
+                        f"{article.origin}: stage {name} failed ({type(exc).__name__}: {exc}); "
+                        "its output is missing from this record"
+                    )
+            try:
+                yield build_record(doc, article, tmap, segments)
+            except Exception as exc:
+                log.exception("building the record of %s failed", article.origin)
+                yield Failure(article.origin, f"could not build the record ({exc!r})")
+
+    def extract(
+        self,
+        text: str,
+        date: str | dt.date | None = None,
+        *,
+        id: str | None = None,
+        title: str | None = None,
+        url: str | None = None,
+        source: str | None = None,
+    ) -> ArticleRecord:
+        """Extract the record of one article given as text."""
+        if not isinstance(text, str):
+            raise InputError("<text>", f"text must be a string, got {type(text).__name__}")
+        try:
+            pub = parse_date(date)
+        except ValueError as exc:
+            raise InputError("<date>", str(exc)) from None
+        article = ArticleInput(
+            text=text,
+            id=id or hashlib.sha1(text.encode("utf-8", "replace")).hexdigest()[:16],
+            date=pub,
+            title=title,
+            url=url,
+            source=source,
+            origin=id or "<text>",
+        )
+        result = next(iter(self.process([article])))
+        if isinstance(result, Failure):
+            raise EventwireError(str(result))
+        return result
+
+
+def _analysis_segment(seg: Segment, tmap: TextMap) -> Segment:
+    """A segment of the stored text expressed in analysis-text offsets."""
+    if tmap.identity:
+        return seg
+    return Segment(span=tmap.to_analysis(*seg.span), kind=seg.kind)
+
+
+# ---------------------------------------------------------------------- record
+
+
+def _map_spans(obj: Any, tmap: TextMap, text: str) -> Any:
+    """Map every span of a dumped record from analysis offsets to the stored text."""
+    if isinstance(obj, dict):
+        out = {}
+        for key, value in obj.items():
+            if key in ("span", "sentence_span") and isinstance(value, list | tuple) and len(value) == 2:
+                out[key] = list(tmap.to_original(int(value[0]), int(value[1])))
+            elif key == "mentions" and isinstance(value, list):
+                out[key] = [list(tmap.to_original(int(s), int(e))) for s, e in value]
+            else:
+                out[key] = _map_spans(value, tmap, text)
+        if "span" in out and isinstance(out.get("text"), str) and out["span"]:
+            s, e = out["span"]
+            out["text"] = text[s:e]
+        return out
+    if isinstance(obj, list):
+        return [_map_spans(v, tmap, text) for v in obj]
+    return obj
+
+
+def build_record(
+    doc: Doc, article: ArticleInput, tmap: TextMap, segments: list[Segment]
+) -> ArticleRecord:
+    """Assemble the output record of one analysed article (``segments`` in stored offsets)."""
+    actors = doc._.actors
+    entities: list[Entity] = list(actors.entities) if actors is not None else []
+    times: list[Time] = doc._.times or []
+    places: list[Place] = doc._.places or []
+    quotes: list[Quote] = doc._.quotes or []
+    events: list[Event] = doc._.events or []
+    body = {
+        "entities": [e.model_dump(mode="json") for e in entities],
+        "places": [p.model_dump(mode="json") for p in places],
+        "times": [t.model_dump(mode="json") for t in times],
+        "events": [e.model_dump(mode="json", exclude_none=False) for e in events],
+        "quotes": [q.model_dump(mode="json") for q in quotes],
+    }
+    # map spans to the stored text and refresh every ``text`` from it
+    body = _map_spans(body, tmap, article.text)
+    if not doc._.explain:
+        for ev in body["events"]:
+            ev.pop("explain", None)
+    return ArticleRecord.model_validate(
+        {
+            "id": article.id,
+            "title": article.title,
+            "date": article.date.isoformat() if article.date else None,
+            "source": article.source,
+            "url": article.url,
+            "language": article.language or "en",
+            "text": article.text,
+            "segments": [s.model_dump(mode="json") for s in segments],
+            **body,
+            "warnings": list(article.warnings),
+        }
+    )

@@ -1,0 +1,37 @@
+"""Name normalization shared by the gazetteer index and the lookups.
+
+A name is folded to lower case ASCII words: accents are stripped (``Kyjiw`` and
+``Kyjiw`` with a diacritic fold together), periods and apostrophes vanish
+(``U.S.`` -> ``us``, ``Côte d'Ivoire`` -> ``cote divoire``), every other
+non-alphanumeric run becomes one space, and a leading article ``the`` is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_DROP = re.compile(r"[.'’‘`´ʼ]")
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+_LEADING_THE = re.compile(r"^the\s+")
+
+
+def fold(text: str) -> str:
+    """Strip accents and case: ``"Ürümqi"`` -> ``"urumqi"`` (non-Latin letters are kept)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def normalize(name: str) -> str:
+    """The lookup key of a place name; ``""`` for a name with no letters or digits."""
+    if not isinstance(name, str):
+        return ""
+    key = _DROP.sub("", fold(name))
+    key = _NON_WORD.sub(" ", key).strip()
+    return _LEADING_THE.sub("", key)
+
+
+def is_latin(name: str) -> bool:
+    """True when the name folds to ASCII (worth indexing for English text)."""
+    folded = fold(name)
+    return bool(folded) and folded.isascii()

@@ -1,0 +1,518 @@
+"""Toponym recognition and resolution: ``find_places(doc) -> list[record.Place]``.
+
+Mentions come from spaCy's GPE/LOC/FAC entities and from dateline segments.
+Each is looked up in the gazetteer and the candidates are ranked by a score
+(see ``docs/places.md``): importance (population, feature, capital), how the
+name matched, and the article's context (countries and admin1 areas other
+mentions resolve to, the dateline's country). An adjacent qualifier ("Saada,
+Yemen", "Paris, Texas") restricts the candidates to those inside it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from spacy.tokens import Doc, Span
+
+from .. import record
+from ..errors import DataFileError
+from .gazetteer import Candidate, Gazetteer, distance_km
+from .normalize import normalize
+
+#: spaCy entity labels read as toponyms.
+PLACE_LABELS = ("GPE", "LOC", "FAC")
+#: Labels that the small model sometimes gives to well-known places ("Kyiv" as PERSON).
+RESCUE_LABELS = ("PERSON", "ORG")
+#: A city reached from a RESCUE_LABELS entity must be a capital or this populous.
+_RESCUE_POPULATION = 1_000_000
+
+#: Words after a name that make it a facility of that name ("Baghdad airport").
+_AIRPORT_WORDS = ("airport", "airfield", "air base", "airbase", "international airport")
+#: Words after a name that make it a subdivision ("Idlib province").
+_ADMIN_WORDS = frozenset(
+    {"province", "state", "governorate", "region", "district", "county", "oblast", "prefecture"}
+)
+
+_FEATURE_PRIOR = {
+    "country": 3.0,
+    "continent": 2.5,
+    "admin1": 1.0,
+    "city": 0.0,
+    "airport": 6.0,
+    "region": 7.0,
+    "landmark": 7.0,
+    "sea": 7.0,
+}
+_MATCH_BONUS = {0: 1.0, 1: 0.0, 2: 1.0}
+_CAPITAL_BONUS = 1.5
+_COUNTRY_CONTEXT = 2.5
+_DATELINE_CONTEXT = 1.5
+_ADMIN1_CONTEXT = 2.0
+#: Bonus of a local candidate within _NEAR_KM of another local place of the article.
+_NEAR_BONUS = 1.5
+_NEAR_KM = 200.0
+#: Rounds of re-resolution with the context of the previous round's choices.
+_CONTEXT_ROUNDS = 2
+_LOCAL_FEATURES = frozenset({"city", "admin1", "airport", "landmark"})
+#: A GPE that only reaches towns this small through an alternate name is left unresolved.
+_MIN_ALT_POPULATION = 20_000
+
+_MONTHS = frozenset(m.lower() for m in (*calendar.month_name[1:], *calendar.month_abbr[1:]))
+_DATELINE_STOP = re.compile(r"\(|\s[-–—]|[-–—]\s|[-–—]$|\d")
+
+
+def _data_file(name: str) -> Path:
+    return Path(str(resources.files("eventwire") / "data" / "places" / name))
+
+
+@lru_cache(maxsize=1)
+def person_cues() -> frozenset[str]:
+    """Lower-case words that mark the next name as a person (titles)."""
+    path = _data_file("person_cues.txt")
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise DataFileError(str(path), f"cannot be read: {exc}") from exc
+    return frozenset(
+        ln.strip().lower() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")
+    )
+
+
+@lru_cache(maxsize=1)
+def generic_suffixes() -> frozenset[str]:
+    """Generic last words ("County", "State") dropped when the full name resolves nowhere."""
+    path = _data_file("suffixes.txt")
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise DataFileError(str(path), f"cannot be read: {exc}") from exc
+    return frozenset(
+        ln.strip().lower() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")
+    )
+
+
+@lru_cache(maxsize=1)
+def generic_names() -> frozenset[str]:
+    """Normalized names ("West", "Valley") resolved only through curated entries."""
+    path = _data_file("generic_names.txt")
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise DataFileError(str(path), f"cannot be read: {exc}") from exc
+    return frozenset(
+        normalize(ln) for ln in lines if ln.strip() and not ln.lstrip().startswith("#")
+    )
+
+
+def _lookup(gaz: Gazetteer, text: str) -> list[Candidate]:
+    """Candidates of a mention's text, without obscure alternate names.
+
+    An alternate (not own, not curated) name only counts for a city of at
+    least ``_MIN_ALT_POPULATION`` people, and never for a short name
+    (abbreviations such as "P.A." collide with historic or foreign names).
+    Failing any candidate, a generic last word ("Orange County") is dropped.
+    """
+    key = normalize(text)
+    if key in generic_names():
+        return [c for c in gaz.lookup(text) if c.match == 2]
+    short = len(key.replace(" ", "")) <= 3
+    cands = [
+        c
+        for c in gaz.lookup(text)
+        if c.match != 1
+        or not short
+        and (c.feature != "city" or c.population >= _MIN_ALT_POPULATION)
+    ]
+    if not cands:
+        words = key.split()
+        if len(words) > 1 and words[-1] in generic_suffixes():
+            cands = [
+                c
+                for c in _lookup(gaz, " ".join(words[:-1]))
+                if c.feature in ("admin1", "city") and c.match != 1
+            ]
+    return cands
+
+
+@dataclass
+class _Mention:
+    start: int
+    end: int
+    text: str
+    label: str
+    span: Span | None = None
+    airport: bool = False
+    admin_hint: bool = False
+    qualifier: _Mention | None = None
+    is_qualifier: bool = False
+    candidates: list[Candidate] = field(default_factory=list)
+    chosen: Candidate | None = None
+
+
+# ---------------------------------------------------------------------------
+# recognition
+
+
+def _is_person(ent: Span, person_tokens: set[str]) -> bool:
+    """A GPE-tagged name that reads as a person: after a title, or a known person's name."""
+    doc = ent.doc
+    if ent.start > 0:
+        prev = doc[ent.start - 1].lower_.rstrip(".")
+        if prev in person_cues():
+            return True
+    return len(ent) == 1 and ent.text in person_tokens
+
+
+def _is_adjective(ent: Span, cands: list[Candidate]) -> bool:
+    """A single adjective or plural demonym ("Iraqi", "Americans") that is no place's own name."""
+    if len(ent) != 1:
+        return False
+    tok = ent[0]
+    if tok.tag_ not in ("JJ", "NNPS", "NNS") and tok.pos_ != "ADJ":
+        return False
+    return not any(c.match != 1 for c in cands)
+
+
+def _rescued(ent: Span, cands: list[Candidate]) -> bool:
+    """A PERSON/ORG entity that is exactly the name of a well-known place.
+
+    The name must be a place's own or curated name (not an alternate) of a
+    country, a subdivision, a curated region or sea, or a capital or a city of
+    a million people, written with lower-case letters (not an acronym such as
+    "BA"); a PERSON must be one word not followed by another capitalized word
+    (a first name such as "Georgia Smith"). Landmarks are not rescued from ORG
+    ("the White House said" names an institution).
+    """
+    if ent.text.isupper():
+        return False
+    if ent.label_ == "PERSON":
+        doc = ent.doc
+        if len(ent) != 1 or (ent.end < len(doc) and doc[ent.end].is_title):
+            return False
+    elif len(ent) > 3:
+        return False
+    for c in cands:
+        if c.match == 1:
+            continue
+        if c.feature in ("country", "region", "sea"):
+            return True
+        if c.feature == "admin1" and ent.label_ != "PERSON":
+            return True
+        if c.feature == "city" and (c.capital or c.population >= _RESCUE_POPULATION):
+            return True
+    return False
+
+
+def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Token bounds without a leading determiner or trailing possessive/punctuation."""
+    while start < end and (doc[start].lower_ == "the" or doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct):
+        end -= 1
+    return start, end
+
+
+def _airport_extension(doc: Doc, end: int) -> int:
+    """Token index past "airport"/"International Airport"/"air base" right after ``end``."""
+    words = [t.lower_ for t in doc[end : end + 3]]
+    for phrase in sorted(_AIRPORT_WORDS, key=len, reverse=True):
+        parts = phrase.split()
+        if words[: len(parts)] == parts:
+            return end + len(parts)
+    return end
+
+
+def _ner_mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
+    person_tokens = {t.text for e in doc.ents if e.label_ == "PERSON" for t in e if t.is_title}
+    out: list[_Mention] = []
+    for ent in doc.ents:
+        if ent.label_ not in PLACE_LABELS:
+            if ent.label_ not in RESCUE_LABELS:
+                continue
+            s, e = _trim(doc, ent.start, ent.end)
+            if s >= e or _is_person(doc[s:e], person_tokens if ent.label_ != "PERSON" else set()):
+                continue
+            if not _rescued(doc[s:e], gaz.lookup(doc[s:e].text)):
+                continue
+        start, end = _trim(doc, ent.start, ent.end)
+        if start >= end:
+            continue
+        span = doc[start:end]
+        if _is_person(span, person_tokens):
+            continue
+        # "Paris, Texas" inside one entity: split at the comma, the tail qualifies the head
+        commas = [t.i for t in span if t.text == ","]
+        pieces = []
+        if commas:
+            bounds = [start, *commas, end]
+            for i in range(len(bounds) - 1):
+                a = bounds[i] + (1 if i else 0)
+                b = bounds[i + 1]
+                if a < b:
+                    pieces.append(doc[a:b])
+        else:
+            pieces.append(span)
+        previous: _Mention | None = None
+        for piece in pieces:
+            ext = _airport_extension(doc, piece.end) if piece is pieces[-1] else piece.end
+            airport = ext > piece.end or any(
+                t.lower_ in ("airport", "airfield") for t in piece
+            )
+            full = doc[piece.start : ext]
+            nxt = doc[ext].lower_ if ext < len(doc) else ""
+            m = _Mention(
+                start=full.start_char,
+                end=full.end_char,
+                text=full.text,
+                label=ent.label_,
+                span=full,
+                airport=airport,
+                admin_hint=nxt in _ADMIN_WORDS,
+            )
+            m.candidates = _lookup(gaz, m.text)
+            if _is_adjective(piece, m.candidates):
+                continue
+            if previous is not None:
+                previous.qualifier = m
+                m.is_qualifier = True
+            previous = m
+            out.append(m)
+    return out
+
+
+def _dateline_mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
+    out: list[_Mention] = []
+    segments = getattr(doc._, "segments", None) if Doc.has_extension("segments") else None
+    for seg in segments or []:
+        if getattr(seg, "kind", None) != "dateline":
+            continue
+        try:
+            s, e = int(seg.span[0]), int(seg.span[1])
+        except (TypeError, ValueError, IndexError):
+            continue
+        s, e = max(0, s), min(len(doc.text), e)
+        text = doc.text[s:e]
+        stop = _DATELINE_STOP.search(text)
+        head_end = stop.start() if stop else len(text)
+        first: _Mention | None = None
+        for m in re.finditer(r"[^/,;]+", text[:head_end]):
+            piece = m.group()
+            lead = len(piece) - len(piece.lstrip())
+            piece = piece.strip()
+            if not piece or normalize(piece) in _MONTHS or not any(c.isalpha() for c in piece):
+                continue
+            ps = s + m.start() + lead
+            mention = _Mention(ps, ps + len(piece), piece, "DATELINE")
+            mention.candidates = _lookup(gaz, piece)
+            if not mention.candidates:
+                continue
+            if first is not None and first.qualifier is None and any(
+                c.feature in ("country", "admin1") for c in mention.candidates
+            ):
+                first.qualifier = mention
+                mention.is_qualifier = True
+            elif first is None:
+                first = mention
+            out.append(mention)
+    return out
+
+
+def _link_qualifiers(doc: Doc, mentions: list[_Mention]) -> None:
+    """"Saada, Yemen": a mention right after another, across a comma, qualifies it."""
+    for a, b in zip(mentions, mentions[1:], strict=False):
+        if a.qualifier is not None or b.is_qualifier:
+            continue
+        if doc.text[a.end : b.start].strip() != ",":
+            continue
+        if any(c.feature in ("country", "admin1") for c in b.candidates):
+            a.qualifier = b
+            b.is_qualifier = True
+
+
+# ---------------------------------------------------------------------------
+# resolution
+
+
+@dataclass
+class _Context:
+    #: country code -> normalized names of the mentions that resolved inside it
+    countries: dict[str, set[str]] = field(default_factory=dict)
+    #: (country, admin1 name) -> normalized names of the mentions inside it
+    admin1: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    #: (lat, lon, normalized name) of the local places (cities, subdivisions, sites) chosen
+    points: list[tuple[float, float, str]] = field(default_factory=list)
+    dateline_country: str | None = None
+
+    def in_country(self, country: str, own: str) -> bool:
+        """Another name of the article resolved inside ``country``."""
+        return bool(self.countries.get(country, set()) - {own})
+
+    def in_admin1(self, country: str, admin1: str, own: str) -> bool:
+        """Another name of the article resolved inside this subdivision."""
+        return bool(self.admin1.get((country, admin1), set()) - {own})
+
+    def near(self, lat: float, lon: float, own: str) -> bool:
+        """Another local place of the article lies within ``_NEAR_KM``."""
+        return any(
+            key != own and distance_km((lat, lon), (plat, plon)) <= _NEAR_KM
+            for plat, plon, key in self.points
+        )
+
+
+def _allowed(m: _Mention) -> list[Candidate]:
+    """Candidates that fit the mention's form (airports only for airport-like mentions)."""
+    cands = m.candidates
+    if m.airport:
+        airports = [c for c in cands if c.feature == "airport"]
+        if airports:
+            return airports
+        return cands
+    if m.label == "FAC":
+        return cands
+    return [c for c in cands if c.feature != "airport"]
+
+
+def _namesake_filter(cands: list[Candidate], admin_hint: bool) -> list[Candidate]:
+    """Drop an admin1 named after its dominant city ("Baghdad", "Kabul") unless "province" follows."""
+    if admin_hint:
+        admins = [c for c in cands if c.feature in ("admin1", "region")]
+        return admins or cands
+    drop: set[int] = set()
+    for a in cands:
+        if a.feature != "admin1":
+            continue
+        for c in cands:
+            if (
+                c.feature == "city"
+                and c.country == a.country
+                and c.admin1 == a.name
+                and c.population * 3 >= a.population
+            ):
+                drop.add(a.id)
+    return [c for c in cands if c.id not in drop]
+
+
+def _qualified(cands: list[Candidate], qual: _Mention | None) -> list[Candidate]:
+    if qual is None:
+        return cands
+    q = qual.chosen or (qual.candidates[0] if qual.candidates else None)
+    if q is None:
+        return cands
+    if q.feature == "country":
+        inside = [c for c in cands if c.country == q.country and c.id != q.id]
+    elif q.feature == "admin1":
+        inside = [c for c in cands if c.country == q.country and c.admin1 == q.name and c.id != q.id]
+    else:
+        inside = []
+    return inside or cands
+
+
+def _score(c: Candidate, ctx: _Context | None, own: _Mention) -> float:
+    s = math.log10(c.population + 1) + _FEATURE_PRIOR.get(c.feature, 0.0)
+    s += _MATCH_BONUS.get(c.match, 0.0) + c.boost
+    if c.capital:
+        s += _CAPITAL_BONUS
+    if ctx is not None and c.country:
+        key = normalize(own.text)
+        if ctx.in_country(c.country, key):
+            s += _COUNTRY_CONTEXT
+        if ctx.dateline_country == c.country:
+            s += _DATELINE_CONTEXT
+        if c.admin1 and c.feature != "admin1" and ctx.in_admin1(c.country, c.admin1, key):
+            s += _ADMIN1_CONTEXT
+        if c.feature in _LOCAL_FEATURES and ctx.near(c.lat, c.lon, key):
+            s += _NEAR_BONUS
+    return s
+
+
+def _choose(m: _Mention, ctx: _Context | None) -> Candidate | None:
+    cands = _namesake_filter(_allowed(m), m.admin_hint)
+    if m.is_qualifier:  # "..., Texas": a qualifier is a country or a subdivision
+        cands = [c for c in cands if c.feature in ("country", "admin1")] or cands
+    cands = _qualified(cands, m.qualifier)
+    if not cands:
+        return None
+    return max(cands, key=lambda c: (_score(c, ctx, m), -c.id))
+
+
+def _context(mentions: list[_Mention]) -> _Context:
+    ctx = _Context()
+    for m in mentions:
+        c = m.chosen
+        if c is None or not c.country:
+            continue
+        key = normalize(m.text)
+        ctx.countries.setdefault(c.country, set()).add(key)
+        admin1 = c.name if c.feature == "admin1" else c.admin1
+        if admin1:
+            ctx.admin1.setdefault((c.country, admin1), set()).add(key)
+        if c.feature in _LOCAL_FEATURES:
+            ctx.points.append((c.lat, c.lon, key))
+        if m.label == "DATELINE" and ctx.dateline_country is None:
+            ctx.dateline_country = c.country
+    return ctx
+
+
+def _resolve(mentions: list[_Mention]) -> None:
+    # qualifiers first (they constrain their heads), then everything without context,
+    # then again with the article's context
+    for m in mentions:
+        if m.is_qualifier:
+            m.chosen = _choose(m, None)
+    for m in mentions:
+        if not m.is_qualifier:
+            m.chosen = _choose(m, None)
+    for _round in range(_CONTEXT_ROUNDS):
+        ctx = _context(mentions)
+        for m in mentions:
+            m.chosen = _choose(m, ctx)
+
+
+def _place(m: _Mention) -> record.Place:
+    c = m.chosen
+    if c is None:
+        return record.Place(text=m.text, span=(m.start, m.end))
+    return record.Place(
+        text=m.text,
+        span=(m.start, m.end),
+        name=c.name,
+        country=c.country,
+        admin1=c.admin1,
+        lat=round(c.lat, 5),
+        lon=round(c.lon, 5),
+        feature=c.feature,
+    )
+
+
+def resolve_doc(
+    doc: Doc, gazetteer: Gazetteer | None = None
+) -> list[tuple[record.Place, Candidate | None]]:
+    """Like ``find_places`` but each place comes with the chosen gazetteer entry."""
+    if not isinstance(doc, Doc):
+        return []
+    gaz = gazetteer or Gazetteer.default()
+    dateline = _dateline_mentions(doc, gaz)
+    taken = [(m.start, m.end) for m in dateline]
+    ner = [
+        m for m in _ner_mentions(doc, gaz) if not any(m.start < e and s < m.end for s, e in taken)
+    ]
+    mentions = sorted(dateline + ner, key=lambda m: (m.start, m.end))
+    _link_qualifiers(doc, mentions)
+    _resolve(mentions)
+    return [(_place(m), m.chosen) for m in mentions]
+
+
+def find_places(doc: Doc, gazetteer: Gazetteer | None = None) -> list[record.Place]:
+    """Every toponym mention of ``doc`` resolved to one gazetteer entry.
+
+    Spans are offsets into ``doc.text``. A mention that resolves nowhere keeps
+    its text and span with ``name`` etc. ``None``. Never raises on odd input:
+    anything that is not a spaCy ``Doc`` gives ``[]``.
+    """
+    return [place for place, _cand in resolve_doc(doc, gazetteer)]

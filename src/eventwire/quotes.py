@@ -1,0 +1,904 @@
+"""Direct and indirect quotes and their speakers (EVENTS.md section 6).
+
+``find_quotes(doc)`` returns ``record.Quote`` objects with spans in ``doc.text``
+offsets, in text order, ids ``q1``, ``q2``, ...
+
+* **Direct quotes** are found by a character scan of the double quotation
+  marks (straight ``"`` and curly/guillemet marks), independent of the parser:
+  nested single quotes and apostrophes are plain text, a paragraph that opens a
+  quote without closing it continues when the next paragraph reopens with a
+  mark (news style), and unbalanced marks are repaired best effort (logged).
+* **Speakers** come from speech cues (``data/quotes/cues.tsv``) in the words
+  around the quote: the *tail* (``,” Esper told reporters``) first, then the
+  *head* (``The letter said, “``). The speaker is the cue's syntactic subject
+  (or the object of "according to"), with a positional fallback. A quote with no
+  cue continues the speaker of a quote in the same or the previous paragraph.
+* **Indirect speech** is the clausal complement of a speech verb
+  ("X said (that) CLAUSE", "X told Y that CLAUSE") or the clause next to
+  "according to X"; clauses that are mostly a direct quote are not repeated.
+
+See ``docs/quotes.md`` for the rules and figures.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from . import record
+from .errors import DataFileError
+from .nlp import register_extensions
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "CueLexicon",
+    "QuotesComponent",
+    "add_to_pipeline",
+    "find_marked_spans",
+    "find_quotes",
+    "load_cues",
+    "quote_at",
+]
+
+# --------------------------------------------------------------------------- marks
+
+#: Double marks that open / close by their shape; ``"`` is decided by context.
+_OPEN_MARKS = "“„‟«"
+_CLOSE_MARKS = "”»"
+_STRAIGHT = '"＂'
+#: UTF-8 curly quotes read as cp1252 (mojibake common in scraped news).
+_MOJIBAKE_OPEN = "â€œ"
+_MOJIBAKE_CLOSE = ("â€\x9d", "â€\ufffd")
+_MARK_RE = re.compile(r"â€œ|â€[\x9d\ufffd]|[\"＂“”„‟«»]|\n")
+#: Characters after which a mark is an opener ("said (“yes”)").
+_BEFORE_OPEN = "([{—–-/"
+#: Characters before which a mark is a closer ("“yes”, he said").
+_AFTER_CLOSE = ".,;:!?)]}—–-…'’"
+_SENT_END = ".!?…"
+
+#: Quotes with at most this many words need a cue of their own (scare quotes).
+SCARE_MAX_WORDS = 3
+
+#: Pronouns that refer to one person (fallback coreference when no actors layer).
+_PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+_ORG_LABELS = frozenset({"ORG", "GPE", "NORP"})
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+#: Dependencies through which a participial or coordinated cue inherits its subject.
+_INHERIT_DEPS = frozenset({"advcl", "conj", "xcomp", "pcomp"})
+
+
+@dataclass(frozen=True)
+class MarkedSpan:
+    """A stretch of text between quotation marks (marks excluded).
+
+    ``parts`` > 1 when the quote runs over several paragraphs (each reopened
+    with a mark); the span then covers the paragraph breaks and reopening marks.
+    """
+
+    start: int
+    end: int
+    parts: int = 1
+    repaired: bool = False
+
+
+def _glyph(mark: str) -> str | None:
+    """'open' / 'close' by the mark's shape; None for a straight mark."""
+    if mark in _OPEN_MARKS or mark == _MOJIBAKE_OPEN:
+        return "open"
+    if mark in _CLOSE_MARKS or mark in _MOJIBAKE_CLOSE:
+        return "close"
+    return None
+
+
+def _role(text: str, i: int, j: int | None = None) -> str | None:
+    """'open' / 'close' for the mark ``text[i:j]`` from its neighbours, else by shape."""
+    j = i + 1 if j is None else j
+    prev = text[i - 1] if i > 0 else " "
+    nxt = text[j] if j < len(text) else " "
+    opener = (prev.isspace() or prev in _BEFORE_OPEN) and not nxt.isspace()
+    closer = not prev.isspace() and (nxt.isspace() or nxt in _AFTER_CLOSE or nxt in _CLOSE_MARKS)
+    if opener and not closer:
+        return "open"
+    if closer and not opener:
+        return "close"
+    return _glyph(text[i:j])
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _nested(text: str, i: int) -> bool:
+    """Is the opener at ``i`` (inside an open quote) a nested quote?
+
+    Yes when, before the end of its line, the next two marks both close (the
+    nested quote's closer, then the outer one's).
+    """
+    end = text.find("\n", i)
+    end = len(text) if end < 0 else end
+    start = _MARK_RE.match(text, i)
+    after = start.end() if start else i + 1
+    roles = [_role(text, m.start(), m.end()) for m in _MARK_RE.finditer(text, after, end)]
+    return len(roles) >= 2 and roles[0] != "open" and roles[1] != "open"
+
+
+def find_marked_spans(text: str) -> list[MarkedSpan]:
+    """Spans of text inside double quotation marks, in order (never raises).
+
+    Single marks (nested quotes, apostrophes) are ordinary characters. A quote
+    still open at a paragraph end continues if the next paragraph starts with a
+    quotation mark; otherwise it is closed at the paragraph end (logged).
+    """
+    spans: list[MarkedSpan] = []
+    open_at: int | None = None
+    parts = 1
+    skip: int | None = None
+    depth = 0  # double quotes nested inside an open double quote
+    n = len(text)
+
+    def emit(s: int, e: int, repaired: bool) -> None:
+        s, e = _trim(text, s, e)
+        if e > s and re.search(r"\w", text[s:e]):
+            spans.append(MarkedSpan(s, e, parts, repaired))
+
+    glued: int | None = None  # end of the last closing mark that could also open
+    for m in _MARK_RE.finditer(text):
+        i, k = m.start(), m.end()
+        ch = m.group()
+        if ch == "\n":
+            glued = None
+            if open_at is None or i < open_at:
+                continue
+            j = i
+            while j < n and text[j].isspace():
+                j += 1
+            if j >= n:
+                continue  # handled at the end of the text
+            if skip is not None and skip > i:
+                continue  # already decided at the first newline of this run
+            blank = text.count("\n", i, j) >= 2
+            reopen = _MARK_RE.match(text, j)
+            if reopen and reopen.group() != "\n" and _glyph(reopen.group()) != "close":
+                skip = j  # news style: the next paragraph reopens the same quote
+                parts += 1
+                continue
+            line_end = text[open_at:i].rstrip()
+            if blank or (line_end and line_end[-1] in _SENT_END + "”\""):
+                log.warning("unclosed quotation mark at offset %d (closed at paragraph end)", open_at - 1)
+                emit(open_at, i, True)
+                open_at, parts, skip, depth = None, 1, None, 0
+            continue
+        if skip is not None and i == skip:
+            skip = None
+            continue
+        role = _role(text, i, k)
+        if open_at is None:
+            if role == "close":
+                if glued is not None:
+                    # '...hours."This will be ..." He': a glued mark closed one
+                    # quote and opened the next.
+                    log.warning("glued quotation mark at offset %d (closed and reopened)", glued - 1)
+                    emit(glued, i, True)
+                    glued = None
+                else:
+                    log.warning("closing quotation mark without opening at offset %d (ignored)", i)
+                continue
+            open_at, parts, skip, depth, glued = k, 1, None, 0, None
+            continue
+        if role == "open" and text[open_at:i].strip():
+            if _nested(text, i):  # “... what he calls “hell” than ...”
+                depth += 1
+                continue
+            # An opener while a quote is open: the previous opener was never closed.
+            log.warning("unclosed quotation mark at offset %d (dropped)", open_at - 1)
+            open_at, parts, skip, depth = k, 1, None, 0
+            continue
+        if depth:
+            depth -= 1
+            continue
+        emit(open_at, i, False)
+        glued = k if role is None and k < n and text[k].isalnum() else None
+        open_at, parts, skip, depth = None, 1, None, 0
+    if open_at is not None:
+        log.warning("unclosed quotation mark at offset %d (closed at end of text)", open_at - 1)
+        emit(open_at, n, True)
+    return spans
+
+
+# --------------------------------------------------------------------------- cue lexicon
+
+
+@dataclass(frozen=True)
+class CueLexicon:
+    """Speech cues: verb lemmas, phrasal verbs and fixed phrases, each with its uses."""
+
+    verbs: dict[str, frozenset[str]]
+    phrasal: dict[tuple[str, str], frozenset[str]]
+    phrases: dict[tuple[str, ...], frozenset[str]]
+
+    def match(self, tok: Token, use: str) -> tuple[str, Span] | None:
+        """If ``tok`` starts a cue usable for ``use``, return (cue text, cue span)."""
+        doc = tok.doc
+        low = tok.lower_
+        for words, uses in self.phrases.items():
+            if use in uses and low == words[0] and tok.i + len(words) <= len(doc):
+                if all(doc[tok.i + k].lower_ == w for k, w in enumerate(words)):
+                    span = doc[tok.i : tok.i + len(words)]
+                    return span.text, span
+        if tok.pos_ not in ("VERB", "AUX") and not tok.tag_.startswith("VB"):
+            return None
+        lemma = tok.lemma_.lower()
+        for child in tok.children:
+            if child.dep_ == "prt":
+                uses = self.phrasal.get((lemma, child.lower_))
+                if uses and use in uses:
+                    return tok.text, doc[tok.i : tok.i + 1]
+        uses = self.verbs.get(lemma)
+        if uses and use in uses:
+            return tok.text, doc[tok.i : tok.i + 1]
+        return None
+
+
+_USES = frozenset({"direct", "indirect"})
+
+
+def _cues_path() -> Path:
+    return Path(str(resources.files("eventwire") / "data" / "quotes" / "cues.tsv"))
+
+
+@lru_cache(maxsize=8)
+def load_cues(path: str | None = None) -> CueLexicon:
+    """Read a cue lexicon (default: the shipped ``data/quotes/cues.tsv``).
+
+    Raises ``DataFileError`` naming the file and line for a malformed entry.
+    """
+    file = Path(path) if path else _cues_path()
+    verbs: dict[str, frozenset[str]] = {}
+    phrasal: dict[tuple[str, str], frozenset[str]] = {}
+    phrases: dict[tuple[str, ...], frozenset[str]] = {}
+    try:
+        lines = file.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise DataFileError(str(file), f"cannot read cue lexicon: {exc}") from exc
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        fields = line.split("\t")
+        where = f"{file}:{lineno}"
+        if len(fields) != 2:
+            raise DataFileError(where, f"expected 'cue<TAB>uses', got {line!r}")
+        cue, uses_field = fields[0].strip().lower(), fields[1].strip()
+        uses = frozenset(u.strip() for u in uses_field.split(",") if u.strip())
+        if not cue or not uses or not uses <= _USES:
+            raise DataFileError(where, f"bad entry {line!r}: uses must be among {sorted(_USES)}")
+        words = tuple(cue.split())
+        if len(words) == 1:
+            verbs[cue] = uses
+        elif words[-1] in ("to", "from", "by") or len(words) > 2:
+            phrases[words] = uses
+        else:
+            phrasal[(words[0], words[1])] = uses
+    return CueLexicon(verbs, phrasal, phrases)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@dataclass
+class _Direct:
+    start: int
+    end: int
+    tok_start: int  # first token index inside the quote
+    tok_end: int  # one past the last token inside
+    para: int
+    opens_para: bool
+    speaker: record.Speaker | None = None
+    cue: str | None = None
+    own: bool = False  # attributed by a cue or dash of its own (not inherited)
+
+
+def _paragraph_starts(text: str) -> list[int]:
+    """Start offsets of the text's non-empty lines (a line is a paragraph)."""
+    starts = []
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            starts.append(pos)
+        pos += len(line) + 1
+    return starts
+
+
+def _para_index(starts: Sequence[int], offset: int) -> int:
+    lo, hi = 0, len(starts)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if starts[mid] <= offset:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo - 1
+
+
+def _tail_tokens(doc: Doc, q: _Direct, next_start: int) -> list[Token]:
+    """Words after a quote up to the end of its sentence (or the next quote).
+
+    A quote ending a sentence with a full stop has no tail, and
+    one ending with ? or ! only a short one ("“Why?” asked Smith.").
+    """
+    out: list[Token] = []
+    i = q.tok_end
+    while i < len(doc):
+        tok = doc[i]
+        if tok.idx >= next_start - 1 and tok.idx >= q.end + 1 and tok.text in _STRAIGHT + _OPEN_MARKS:
+            break
+        if tok.idx >= next_start:
+            break
+        if "\n" in tok.text:
+            break
+        if tok.idx > q.end + 1 and tok.text in _SENT_END:
+            break
+        out.append(tok)
+        i += 1
+    inner = doc.text[q.start : q.end].rstrip("'’‘ ")
+    words = [t for t in out if t.is_alpha]
+    if inner.endswith(".") and words and not words[0].is_lower:
+        return []  # “... the end.” The next sentence is not the attribution.
+    if inner.endswith(("?", "!")) and words and not words[0].is_lower:
+        return out[:6]  # “Why?” asked Smith. / “Why?” The question ...
+    return out
+
+
+def _head_tokens(doc: Doc, q: _Direct, prev_end: int) -> list[Token]:
+    """Words before a quote back to the start of its sentence (or the previous quote).
+
+    Returned nearest first. A quote that opens a paragraph after a line ending
+    with a colon ("Esper told reporters:") looks into that line.
+    """
+    out: list[Token] = []
+    i = q.tok_start - 1
+    while i >= 0:
+        tok = doc[i]
+        if tok.idx + len(tok) <= prev_end:
+            break
+        if "\n" in tok.text:
+            j = i - 1
+            while j >= 0 and doc[j].is_space:
+                j -= 1
+            if out or j < 0 or doc[j].text != ":":
+                break
+            i = j
+            continue
+        if tok.idx < q.start - 1 and tok.text in _SENT_END:
+            break
+        out.append(tok)
+        i -= 1
+    return out
+
+
+def _in_ranges(offset: int, ranges: Sequence[tuple[int, int]]) -> bool:
+    return any(s <= offset < e for s, e in ranges)
+
+
+def _subject_of(cue: Token) -> Token | None:
+    """The cue's subject, inherited through participles and coordination.
+
+    A participle modifying a noun ("a statement saying", "footage of Clinton
+    asking") takes that noun. Dates parsed as subjects ("said Monday") are not
+    speakers.
+    """
+    tok: Token | None = cue
+    seen = 0
+    while tok is not None and seen < 4:
+        for child in tok.children:
+            if child.dep_ in _SUBJECT_DEPS:
+                if child.ent_type_ in ("DATE", "TIME"):
+                    return None
+                return child
+        if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            return tok.head
+        if tok.dep_ in _INHERIT_DEPS and tok.head is not tok:
+            tok = tok.head
+            seen += 1
+            continue
+        return None
+    return None
+
+
+def _np_span(head: Token) -> Span:
+    """The noun phrase headed by ``head``: left modifiers plus short right PPs.
+
+    Appositions and relative clauses after a comma are left out
+    ("Mark Milley, chairman of ..." -> "Mark Milley").
+    """
+    doc = head.doc
+    start = head.i
+    for t in sorted(head.subtree, key=lambda t: t.i, reverse=True):
+        if t.i >= head.i:
+            continue
+        if t.i == start - 1 and not t.is_punct and t.text not in _STRAIGHT + _OPEN_MARKS + _CLOSE_MARKS:
+            start = t.i
+    end = head.i + 1
+    for child in head.rights:
+        if child.dep_ in ("compound", "flat", "nummod") and child.i == end:
+            end = child.right_edge.i + 1
+        elif child.dep_ == "prep" and child.i == end and child.lower_ in ("of", "for", "from", "at"):
+            sub = list(child.subtree)
+            if not any(t.is_punct for t in sub) and len(sub) <= 6:
+                end = child.right_edge.i + 1
+        else:
+            break
+    return doc[start:end]
+
+
+_NP_POS = frozenset({"PROPN", "NOUN", "PRON", "DET", "ADJ", "NUM", "PART"})
+
+
+def _positional_speaker(tokens: Sequence[Token], cue_span: Span) -> Span | None:
+    """Fallback for a tail cue: the bare noun phrase before or after the cue."""
+    doc = cue_span.doc
+    before = [t for t in tokens if t.i < cue_span.start and not t.is_punct]
+    before = [t for t in before if t.text not in _STRAIGHT + _CLOSE_MARKS]
+    if before and len(before) <= 8 and all(t.pos_ in _NP_POS for t in before):
+        if any(t.pos_ in ("PROPN", "NOUN", "PRON") for t in before):
+            return doc[before[0].i : before[-1].i + 1]
+    after: list[Token] = []
+    for t in doc[cue_span.end : min(len(doc), cue_span.end + 8)]:
+        if t.pos_ in _NP_POS and not t.is_punct:
+            after.append(t)
+        else:
+            break
+    if after and any(t.pos_ in ("PROPN", "NOUN") for t in after):
+        return doc[after[0].i : after[-1].i + 1]
+    return None
+
+
+def _speaker_span(cue_span: Span, quote_ranges: Sequence[tuple[int, int]]) -> Span | None:
+    """The speaker noun phrase of a cue, outside every direct quote."""
+    first = cue_span[0]
+    if len(cue_span) > 1:  # "according to X": the object of the preposition
+        for t in cue_span[-1].children:
+            if t.dep_ == "pobj":
+                return _np_span(t)
+        nxt = cue_span.end
+        doc = cue_span.doc
+        words = []
+        for t in doc[nxt : min(len(doc), nxt + 8)]:
+            if t.pos_ in _NP_POS and not t.is_punct:
+                words.append(t)
+            else:
+                break
+        return doc[words[0].i : words[-1].i + 1] if words else None
+    subj = _subject_of(first)
+    if subj is None or _in_ranges(subj.idx, quote_ranges):
+        return None
+    if subj.lower_ in ("who", "that", "which"):  # "X, who said ..." -> X
+        head = subj.head
+        if head.dep_ != "relcl":
+            return None
+        noun = head.head
+        while noun.dep_ == "appos" and noun.head.i != noun.i:
+            noun = noun.head
+        return _np_span(noun)
+    return _np_span(subj)
+
+
+def _person_name(doc: Doc, span: Span) -> str | None:
+    """Full name of a PERSON mention: the longest earlier PERSON ending the same way."""
+    person = next((e for e in doc.ents if e.label_ == "PERSON" and e.start >= span.start and e.end <= span.end), None)
+    if person is None:
+        return None
+    last = person[-1].lower_
+    best = person.text
+    for ent in doc.ents:
+        if ent.start_char > person.start_char:
+            break
+        if ent.label_ == "PERSON" and ent[-1].lower_ == last and len(ent.text) > len(best):
+            best = ent.text
+    return best
+
+
+def _pronoun_name(doc: Doc, span: Span) -> str | None:
+    """Simple fallback coreference when there is no actors layer.
+
+    he/she: the nearest preceding PERSON (full name); it: the nearest preceding
+    organisation or country within the two previous sentences.
+    """
+    if len(span) != 1:
+        return None
+    low = span[0].lower_
+    if low in _PERSON_PRONOUNS:
+        prev = [e for e in doc.ents if e.label_ == "PERSON" and e.end_char <= span.start_char]
+        if not prev:
+            return None
+        # Prefer the latest person who is the subject of a clause ("Smith met
+        # Jones. He said" -> Smith), else the latest person mentioned.
+        subjects = [e for e in prev[-4:] if e.root.dep_ in _SUBJECT_DEPS]
+        return _person_name(doc, subjects[-1] if subjects else prev[-1])
+    if low == "it":
+        sent = span.sent
+        first = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+        window = doc[first : span.start]
+        orgs = [e for e in window.ents if e.label_ in _ORG_LABELS]
+        return orgs[-1].text if orgs else None
+    return None
+
+
+def _make_speaker(doc: Doc, span: Span) -> record.Speaker:
+    name: str | None = None
+    entity: str | None = None
+    actors: Any = doc._.actors if Doc.has_extension("actors") else None
+    if actors is not None:
+        try:
+            actor = actors.resolve(span)
+        except Exception:  # the actors layer must not break quotes
+            log.debug("actors.resolve failed on %r", span.text, exc_info=True)
+            actor = None
+        if actor is not None:
+            name = getattr(actor, "name", None)
+            entity = getattr(actor, "entity", None)
+    if name is None:
+        name = _pronoun_name(doc, span) or _person_name(doc, span) or span.text
+    return record.Speaker(
+        text=span.text, name=name, entity=entity, span=(span.start_char, span.end_char)
+    )
+
+
+def _words(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+# --------------------------------------------------------------------------- direct
+
+
+def _directs(doc: Doc, lex: CueLexicon) -> list[_Direct]:
+    text = doc.text
+    para_starts = _paragraph_starts(text)
+    out: list[_Direct] = []
+    for ms in find_marked_spans(text):
+        span = doc.char_span(ms.start, ms.end, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            continue
+        p = _para_index(para_starts, ms.start)
+        para_start = para_starts[p] if p >= 0 else 0
+        opens = not _MARK_RE.sub("", text[para_start : ms.start]).strip()
+        out.append(_Direct(ms.start, ms.end, span.start, span.end, p, opens))
+    ranges = [(q.start, q.end) for q in out]
+    for k, q in enumerate(out):
+        next_start = out[k + 1].start if k + 1 < len(out) else len(text) + 2
+        prev_end = out[k - 1].end if k > 0 else -1
+        tail = _tail_tokens(doc, q, next_start)
+        found = (
+            _ancestor_cue(doc, q, lex, ranges)
+            or _attribute(tail, lex, ranges, positional=True)
+            or _attribute(_head_tokens(doc, q, prev_end), lex, ranges, positional=False)
+            or _dash_speaker(doc, q)
+        )
+        if found is not None:
+            cue, sp = found
+            q.cue = cue or None
+            q.own = True
+            q.speaker = _make_speaker(doc, sp)
+    # Continued quotes: no cue of their own, right after an attributed quote.
+    for k, q in enumerate(out):
+        if q.speaker is not None or k == 0:
+            continue
+        prev = out[k - 1]
+        if prev.speaker is None:
+            continue
+        same_para = prev.para == q.para
+        next_para = q.para - prev.para == 1 and q.opens_para
+        if same_para or next_para:
+            q.speaker = prev.speaker
+    # Still no speaker: the speech cue of the sentence just before the quote
+    # ("..., Schiff said. “The other factor ...”").
+    for q in out:
+        if q.speaker is None:
+            found = _previous_sentence_cue(doc, q, lex, ranges)
+            if found is not None:
+                q.speaker = _make_speaker(doc, found[1])
+    # Short scare quotes count as speech only with a speaker cue of their own.
+    return [
+        q
+        for q in out
+        if _words(text[q.start : q.end]) > SCARE_MAX_WORDS or (q.speaker is not None and q.own)
+    ]
+
+
+def _ancestor_cue(
+    doc: Doc, q: _Direct, lex: CueLexicon, ranges: Sequence[tuple[int, int]]
+) -> tuple[str, Span] | None:
+    """The nearest speech cue that syntactically governs the quoted words."""
+    cands: list[tuple[int, int, int]] = []
+    for t in doc[q.tok_start : q.tok_end]:
+        cur = t.head
+        if q.tok_start <= cur.i < q.tok_end:
+            continue
+        for steps in range(6):
+            if not _in_ranges(cur.idx, ranges):
+                lo, hi = sorted((cur.idx, q.start))
+                if "\n" in doc.text[lo:hi]:
+                    break
+                if lex.match(cur, "direct") is not None:
+                    cands.append((steps, abs(cur.i - q.tok_start), cur.i))
+                    break
+            if cur.head.i == cur.i:
+                break
+            cur = cur.head
+    for _, _, i in sorted(set(cands)):
+        m = lex.match(doc[i], "direct")
+        if m is None:
+            continue
+        sp = _speaker_span(m[1], ranges)
+        if sp is not None:
+            return m[0], sp
+    return None
+
+
+_DASH_RE = re.compile(r"(?:â€[\x9d\ufffd]|[\"”»'’])*[^\S\n]*(?:―|—|–|--?)[^\S\n]*")
+
+
+def _dash_speaker(doc: Doc, q: _Direct) -> tuple[str, Span] | None:
+    """“...” ― Jane Doe: a proper name after a dash right behind the quote."""
+    m = _DASH_RE.match(doc.text, q.end)
+    if m is None:
+        return None
+    span = doc.char_span(m.end(), m.end() + 1, alignment_mode="expand")
+    if span is None:
+        return None
+    names: list[Token] = []
+    for t in doc[span.start : min(len(doc), span.start + 8)]:
+        if t.pos_ == "PROPN" or (names and t.text == "."):
+            names.append(t)
+        else:
+            break
+    while names and names[-1].text == ".":
+        names.pop()
+    if not names:
+        return None
+    return "", doc[names[0].i : names[-1].i + 1]  # no cue word
+
+
+def _previous_sentence_cue(
+    doc: Doc, q: _Direct, lex: CueLexicon, ranges: Sequence[tuple[int, int]]
+) -> tuple[str, Span] | None:
+    """A speech cue with a subject in the sentence right before the quote.
+
+    Only for a quote that opens its sentence; the sentence may end the previous
+    paragraph when the quote opens a paragraph.
+    """
+    if not (doc.has_annotation("DEP") or doc.has_annotation("SENT_START")):
+        return None
+    j = q.tok_start - 1
+    while j >= 0 and (doc[j].is_space or doc[j].text in _STRAIGHT + _OPEN_MARKS):
+        if "\n" in doc[j].text and not q.opens_para:
+            return None
+        j -= 1
+    if j < 0 or doc[j].text not in _SENT_END + ":" + "".join(_CLOSE_MARKS) + _STRAIGHT:
+        return None
+    sent = doc[j].sent
+    toks = [t for t in sent if not _in_ranges(t.idx, ranges)]
+    toks.sort(key=lambda t: (t.dep_ != "ROOT", -t.i))
+    for tok in toks:
+        m = lex.match(tok, "indirect")
+        if m is None:
+            continue
+        sp = _speaker_span(m[1], ranges)
+        if sp is not None:
+            return m[0], sp
+    return None
+
+
+def _attribute(
+    tokens: Iterable[Token],
+    lex: CueLexicon,
+    ranges: Sequence[tuple[int, int]],
+    *,
+    positional: bool,
+) -> tuple[str, Span] | None:
+    toks = list(tokens)
+    for tok in toks:
+        m = lex.match(tok, "direct")
+        if m is None:
+            continue
+        cue, cue_span = m
+        sp = _speaker_span(cue_span, ranges)
+        if sp is None and positional:
+            sp = _positional_speaker(sorted(toks, key=lambda t: t.i), cue_span)
+        if sp is not None and not _in_ranges(sp.start_char, ranges):
+            return cue, sp
+    return None
+
+
+# --------------------------------------------------------------------------- indirect
+
+
+def _clause_span(doc: Doc, clause_head: Token) -> Span | None:
+    toks = sorted(clause_head.subtree, key=lambda t: t.i)
+    start, end = toks[0].i, toks[-1].i + 1
+    while start < end and (
+        doc[start].is_punct or doc[start].is_space or (doc[start].dep_ == "mark" and doc[start].head.i == clause_head.i)
+    ):
+        if doc[start].dep_ == "mark" and doc[start].lower_ in ("whether", "if"):
+            return None
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space) and doc[end - 1].text not in _CLOSE_MARKS + _STRAIGHT:
+        end -= 1
+    if end - start < 2:
+        return None
+    return doc[start:end]
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def _according_clause(cue_span: Span) -> Span | None:
+    """The clause that "according to X" qualifies: the sentence outside the phrase."""
+    doc = cue_span.doc
+    sent = cue_span.sent
+    phrase = sorted(cue_span[0].subtree, key=lambda t: t.i)
+    p_start, p_end = min(phrase[0].i, cue_span.start), max(phrase[-1].i + 1, cue_span.end)
+    before = doc[sent.start : p_start]
+    after = doc[p_end : sent.end]
+    part = after if len(after) >= len(before) else before
+    s, e = part.start, part.end
+    while s < e and (doc[s].is_punct or doc[s].is_space):
+        s += 1
+    while e > s and (doc[e - 1].is_punct or doc[e - 1].is_space):
+        e -= 1
+    return doc[s:e] if e - s >= 3 else None
+
+
+def _same_paragraph(text: str, span: tuple[int, int], anchor: int) -> tuple[int, int] | None:
+    """Cut a clause span at line breaks, keeping the part on the cue's line."""
+    s, e = span
+    if "\n" not in text[s:e]:
+        return span
+    line_start = text.rfind("\n", 0, anchor) + 1
+    line_end = text.find("\n", anchor)
+    if line_end < 0:
+        line_end = len(text)
+    s, e = _trim(text, max(s, line_start), min(e, line_end))
+    while s < e and not text[s].isalnum() and text[s] not in _OPEN_MARKS + _STRAIGHT:
+        s += 1
+    while e > s and text[e - 1] in ",;:":
+        e -= 1
+    return (s, e) if _words(text[s:e]) >= 2 else None
+
+
+def _indirects(doc: Doc, lex: CueLexicon, directs: Sequence[_Direct]) -> list[record.Quote]:
+    ranges = [(q.start, q.end) for q in directs]
+    all_marked = [(m.start, m.end) for m in find_marked_spans(doc.text)] if not ranges else ranges
+    out: list[record.Quote] = []
+    seen: set[tuple[int, int]] = set()
+    for tok in doc:
+        if _in_ranges(tok.idx, all_marked):
+            continue
+        m = lex.match(tok, "indirect")
+        if m is None:
+            continue
+        cue, cue_span = m
+        clause: Span | None
+        if len(cue_span) > 1:
+            clause = _according_clause(cue_span)
+        else:
+            comps = [c for c in tok.children if c.dep_ == "ccomp"]
+            if not comps:
+                continue
+            head = max(comps, key=lambda c: len(list(c.subtree)))
+            clause = _clause_span(doc, head)
+        if clause is None:
+            continue
+        span = _same_paragraph(doc.text, (clause.start_char, clause.end_char), cue_span.start_char)
+        if span is None:
+            continue
+        if cue_span.start_char >= span[0] and cue_span.end_char <= span[1]:
+            continue
+        quoted = sum(_overlap(span, r) for r in all_marked)
+        if quoted * 2 > span[1] - span[0] or span in seen:
+            continue
+        sp = _speaker_span(cue_span, all_marked)
+        if sp is None or _overlap((sp.start_char, sp.end_char), span):
+            continue
+        seen.add(span)
+        out.append(
+            record.Quote(
+                id="",
+                text=doc.text[span[0] : span[1]],
+                span=span,
+                kind="indirect",
+                speaker=_make_speaker(doc, sp),
+                cue=cue,
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def find_quotes(doc: Doc, *, cues: CueLexicon | None = None) -> list[record.Quote]:
+    """Direct and indirect quotes of a parsed ``Doc``, ids ``q1``... in text order.
+
+    Spans are offsets into ``doc.text``; ``text == doc.text[start:end]``. Never
+    raises on odd text: problems are logged and the affected quote skipped.
+    """
+    try:
+        lex = cues or load_cues()
+        directs = _directs(doc, lex)
+        quotes = [
+            record.Quote(
+                id="",
+                text=doc.text[q.start : q.end],
+                span=(q.start, q.end),
+                kind="direct",
+                speaker=q.speaker,
+                cue=q.cue,
+            )
+            for q in directs
+        ]
+        if doc.has_annotation("DEP"):
+            quotes.extend(_indirects(doc, lex, directs))
+    except DataFileError:
+        raise
+    except Exception:  # never let one odd article stop a batch
+        log.warning("quote extraction failed; no quotes for this document", exc_info=True)
+        return []
+    quotes.sort(key=lambda q: (q.span[0], -q.span[1]))
+    for n, q in enumerate(quotes, 1):
+        q.id = f"q{n}"
+    return quotes
+
+
+def quote_at(quotes: Sequence[record.Quote], start_char: int, end_char: int) -> record.Quote | None:
+    """The innermost quote (direct or indirect) whose span contains ``[start_char, end_char)``."""
+    best: record.Quote | None = None
+    for q in quotes:
+        s, e = q.span
+        if s <= start_char and end_char <= e and (best is None or e - s < best.span[1] - best.span[0]):
+            best = q
+    return best
+
+
+class QuotesComponent:
+    """spaCy component: sets ``doc._.quotes``."""
+
+    def __init__(self, cues_path: str | None = None) -> None:
+        register_extensions()
+        self.cues = load_cues(cues_path or None)
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.quotes = find_quotes(doc, cues=self.cues)
+        return doc
+
+
+@Language.factory("eventwire_quotes", default_config={"cues_path": ""})
+def make_quotes_component(nlp: Language, name: str, cues_path: str) -> QuotesComponent:
+    """Factory for the ``eventwire_quotes`` component."""
+    return QuotesComponent(cues_path or None)
+
+
+def add_to_pipeline(nlp: Language, config: dict[str, Any]) -> None:
+    """Add ``eventwire_quotes`` at the end of ``nlp`` (idempotent).
+
+    ``config`` may hold ``cues_path``: a cue lexicon replacing the shipped one.
+    """
+    register_extensions()
+    if "eventwire_quotes" in nlp.pipe_names:
+        return
+    cues_path = str(config.get("cues_path") or "") if isinstance(config, dict) else ""
+    nlp.add_pipe("eventwire_quotes", config={"cues_path": cues_path}, last=True)

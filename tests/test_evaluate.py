@@ -1,0 +1,395 @@
+"""Scoring records against gold (shared/gold/README.md), on hand-made gold and output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from eventwire.errors import InputError
+from eventwire.evaluate import (
+    GoldArticle,
+    content_words,
+    date_match,
+    evaluate,
+    load_gold_dir,
+    name_match,
+    quote_match,
+)
+from eventwire.record import Actor, ArticleRecord, Event, Location, Quote, Speaker, Trigger
+
+S1 = "An American drone killed Qassem Soleimani at Baghdad airport on Friday."
+S2 = "Thousands of mourners marched through Baghdad on Sunday."
+S3 = "Iraqi leaders met the US ambassador on Sunday."
+S4 = "The Pentagon said US troops would not withdraw from Iraq."
+S5 = "Parliament plans to expel foreign troops next week."
+S6 = "The United Nations sent food aid to Mosul."
+Q1 = '"There is no decision to leave Iraq at all," Defense Secretary Mark Esper said.'
+Q2 = 'A spokesman said: "We will respond with force to any attack on soldiers."'
+TEXT_A = " ".join([S1, S2, S3, S4, S5, S6, Q1, Q2, '"Nothing else," he added.'])
+
+T1 = "France and Germany signed a trade agreement in Paris on Friday."
+TEXT_B = T1
+
+
+def _gold_a() -> GoldArticle:
+    return GoldArticle(
+        id="a",
+        text=TEXT_A,
+        date="2020-01-06",
+        events=[
+            {
+                "type": "ASSAULT",
+                "evidence": S1,
+                "trigger": "killed",
+                "actor": {"name": "United States", "country": "USA"},
+                "target": {"name": "Qassem Soleimani", "country": "IRN"},
+                "date": "2020-01",
+                "location": {"name": "Baghdad", "country": "IRQ"},
+            },
+            {"type": "PROTEST", "evidence": S2, "trigger": "marched"},
+            {"type": "CONSULT", "evidence": S3, "trigger": "met", "optional": True},
+            {"type": "RETREAT", "evidence": S4, "trigger": "withdraw", "factuality": "negated"},
+            {"type": "COERCE", "evidence": S5, "trigger": "expel", "factuality": "future"},
+        ],
+        quotes=[
+            {
+                "text": "There is no decision to leave Iraq",
+                "speaker": "Mark Esper",
+                "kind": "direct",
+            },
+            {
+                "text": "We will respond with force to any attack on our soldiers",
+                "speaker": "Ali Hassan",
+                "kind": "direct",
+            },
+            {"text": "US troops would not withdraw", "speaker": "The Pentagon", "kind": "indirect"},
+        ],
+    )
+
+
+def _gold_b() -> GoldArticle:
+    return GoldArticle(
+        id="b",
+        text=TEXT_B,
+        date="2020-02-15",
+        events=[
+            {
+                "type": "AGREE",
+                "evidence": T1,
+                "trigger": "signed",
+                "actor": {"name": "France", "country": "FRA"},
+                "date": "2020-02-14",
+                "location": {"name": "Paris", "country": "FRA"},
+            },
+        ],
+        quotes=[],
+    )
+
+
+def _span(text: str, sub: str, within: str | None = None) -> tuple[int, int]:
+    base = text.index(within) if within else 0
+    s = text.index(sub, base)
+    return s, s + len(sub)
+
+
+def _event(
+    text: str,
+    n: int,
+    type_: str,
+    trigger: str,
+    sentence: str,
+    **fields: Any,
+) -> Event:
+    return Event(
+        id=f"v{n}",
+        type=type_,  # type: ignore[arg-type]
+        trigger=Trigger(text=trigger, span=_span(text, trigger, sentence)),
+        sentence_span=_span(text, sentence),
+        **fields,
+    )
+
+
+def _record_a() -> ArticleRecord:
+    t = TEXT_A
+    events = [
+        _event(
+            t,
+            1,
+            "ASSAULT",
+            "killed",
+            S1,
+            actor=Actor(text="American", name="United States", country="USA"),
+            target=Actor(text="Qassem Soleimani", name="Soleimani", country="IRQ"),
+            date="2020-01-03",
+            location=Location(
+                text="Baghdad airport", name="Baghdad International Airport", country="IRQ"
+            ),
+        ),
+        _event(t, 2, "ASSAULT", "marched", S2),  # type mismatch: FP, and the PROTEST is missed
+        _event(t, 3, "CONSULT", "met", S3),  # matches an optional gold event: not counted
+        _event(t, 4, "RETREAT", "withdraw", S4),  # gold negated, output asserted: FP + leak
+        _event(t, 5, "COERCE", "expel", S5, factuality="future"),  # not scored, no leak
+        _event(t, 6, "AID", "sent", S6),  # no gold at all: FP
+        _event(t, 7, "ASSAULT", "killed", S1, factuality="hypothetical"),  # not scored
+    ]
+    q1 = "There is no decision to leave Iraq at all,"
+    q2 = "We will respond with force to any attack on soldiers."
+    quotes = [
+        Quote(
+            id="q1",
+            text=q1,
+            span=_span(t, q1),
+            speaker=Speaker(text="Mark Esper", name="Mark Esper"),
+        ),
+        Quote(id="q2", text=q2, span=_span(t, q2), speaker=Speaker(text="A spokesman")),
+        Quote(
+            id="q3",
+            text="Nothing else,",
+            span=_span(t, "Nothing else,"),
+            speaker=Speaker(text="he"),
+        ),
+        Quote(
+            id="q4",
+            text="US troops would not withdraw from Iraq",
+            kind="indirect",
+            span=_span(t, "US troops would not withdraw from Iraq"),
+        ),
+    ]
+    return ArticleRecord(id="a", text=t, date="2020-01-06", events=events, quotes=quotes)
+
+
+def _record_b() -> ArticleRecord:
+    t = TEXT_B
+    ev = _event(t, 1, "AGREE", "signed", T1, actor=None, date="2020-02-15", location=None)
+    return ArticleRecord(id="b", text=t, date="2020-02-15", events=[ev])
+
+
+def test_one_article_counts() -> None:
+    scores = evaluate([_gold_a()], [_record_a()])
+    assert (scores.events.tp, scores.events.fp, scores.events.fn) == (1, 3, 1)
+    f = scores.figures()
+    assert f["event_precision"] == 0.25
+    assert f["event_recall"] == 0.5
+    assert f["event_f1"] == pytest.approx(1 / 3, abs=1e-4)
+    # one of two non-asserted gold events was output as asserted
+    assert (scores.leak.hit, scores.leak.total) == (1, 2)
+    assert f["nonasserted_leak_rate"] == 0.5
+    # arguments of the matched ASSAULT
+    assert (scores.actor_country.hit, scores.actor_country.total) == (1, 1)
+    assert (scores.actor_name.hit, scores.actor_name.total) == (1, 1)
+    assert (scores.target_country.hit, scores.target_country.total) == (0, 1)  # IRQ != IRN
+    assert (scores.target_name.hit, scores.target_name.total) == (1, 1)  # "Soleimani"
+    assert (scores.date.hit, scores.date.total) == (1, 1)  # 2020-01-03 within gold 2020-01
+    assert (scores.location.hit, scores.location.total) == (1, 1)
+    # quotes: containment, Jaccard 10/11, one false quote; the indirect ones are ignored
+    assert (scores.quotes.tp, scores.quotes.fp, scores.quotes.fn) == (2, 1, 0)
+    assert f["quote_f1"] == 0.8
+    assert (scores.speaker.hit, scores.speaker.total) == (1, 2)
+    assert f["speaker_accuracy"] == 0.5
+    d = scores.details[0]
+    assert [m["type"] for m in d["missed"]] == ["PROTEST"]
+    assert sorted(x["type"] for x in d["false_positives"]) == ["AID", "ASSAULT"]
+    assert [x["type"] for x in d["leaks"]] == ["RETREAT"]
+    assert d["quote_false"] == ["Nothing else,"]
+    assert d["wrong_arguments"][0]["target"]["gold"]["country"] == "IRN"
+
+
+def test_two_articles_arithmetic() -> None:
+    scores = evaluate([_gold_a(), _gold_b()], [_record_a(), _record_b()])
+    f = scores.figures()
+    assert f["articles"] == 2
+    assert (f["event_tp"], f["event_fp"], f["event_fn"]) == (2, 3, 1)
+    p, r = 2 / 5, 2 / 3
+    assert f["event_precision"] == pytest.approx(p, abs=1e-4)
+    assert f["event_recall"] == pytest.approx(r, abs=1e-4)
+    assert f["event_f1"] == pytest.approx(2 * p * r / (p + r), abs=1e-4)
+    # article b: no system actor, wrong day, no location
+    assert f["actor_country_accuracy"] == 0.5
+    assert f["actor_name_accuracy"] == 0.5
+    assert f["target_country_accuracy"] == 0.0  # b's gold has no target: not counted
+    assert scores.target_country.total == 1
+    assert f["date_accuracy"] == 0.5
+    assert f["location_accuracy"] == 0.5
+
+
+def test_perfect_output_and_empty_output() -> None:
+    gold = _gold_b()
+    ev = _event(
+        TEXT_B,
+        1,
+        "AGREE",
+        "signed",
+        T1,
+        actor=Actor(text="France", name="France", country="FRA"),
+        date="2020-02-14",
+        location=Location(text="Paris", name="Paris", country="FRA"),
+    )
+    f = evaluate([gold], [ArticleRecord(id="b", text=TEXT_B, events=[ev])]).figures()
+    assert f["event_f1"] == 1.0 and f["actor_country_accuracy"] == 1.0
+    assert f["date_accuracy"] == 1.0 and f["location_accuracy"] == 1.0
+    assert f["nonasserted_leak_rate"] is None  # no non-asserted gold events
+    assert f["quote_f1"] == 0.0 and f["speaker_accuracy"] is None
+    f = evaluate([gold], [ArticleRecord(id="b", text=TEXT_B)]).figures()
+    assert (f["event_tp"], f["event_fp"], f["event_fn"]) == (0, 0, 1)
+    assert f["event_precision"] == 0.0 and f["event_f1"] == 0.0
+    assert f["actor_country_accuracy"] is None
+
+
+def test_match_uses_trigger_span_before_sentence_span() -> None:
+    text = f"{S2} {S1}"
+    gold = GoldArticle(
+        id="x", text=text, date=None, events=[{"type": "ASSAULT", "evidence": S1}], quotes=[]
+    )
+    # the sentence span covers S1 but the trigger lies in S2: no match
+    off = Event(
+        id="v1",
+        type="ASSAULT",
+        trigger=Trigger(text="marched", span=_span(text, "marched")),
+        sentence_span=(0, len(text)),
+    )
+    s = evaluate([gold], [ArticleRecord(id="x", text=text, events=[off])])
+    assert (s.events.tp, s.events.fp, s.events.fn) == (0, 1, 1)
+    # a trigger overlapping the evidence by one character is enough
+    k = text.index(S1)
+    edge = Event(
+        id="v2",
+        type="ASSAULT",
+        trigger=Trigger(text=" A", span=(k - 1, k + 1)),
+        sentence_span=(0, 1),
+    )
+    s = evaluate([gold], [ArticleRecord(id="x", text=text, events=[edge])])
+    assert (s.events.tp, s.events.fp, s.events.fn) == (1, 0, 0)
+    # touching but not overlapping ([k-5, k) ends where the evidence starts)
+    touch = Event(
+        id="v3",
+        type="ASSAULT",
+        trigger=Trigger(text="nday.", span=(k - 5, k)),
+        sentence_span=(0, 1),
+    )
+    s = evaluate([gold], [ArticleRecord(id="x", text=text, events=[touch])])
+    assert s.events.tp == 0
+
+
+def test_each_gold_event_matches_once() -> None:
+    gold = GoldArticle(
+        id="x", text=S1, date=None, events=[{"type": "ASSAULT", "evidence": S1}], quotes=[]
+    )
+    evs = [_event(S1, 1, "ASSAULT", "killed", S1), _event(S1, 2, "ASSAULT", "drone", S1)]
+    s = evaluate([gold], [ArticleRecord(id="x", text=S1, events=evs)])
+    assert (s.events.tp, s.events.fp, s.events.fn) == (1, 1, 0)
+    # the candidate whose trigger equals the gold trigger is preferred
+    gold.events[0]["trigger"] = "drone"
+    s = evaluate([gold], [ArticleRecord(id="x", text=S1, events=evs)])
+    assert s.details[0]["false_positives"][0]["trigger"] == "killed"
+
+
+def test_evaluate_requires_same_length() -> None:
+    with pytest.raises(ValueError):
+        evaluate([_gold_a(), _gold_b()], [_record_a()])
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "ok"),
+    [
+        ("There is no decision to leave Iraq", "There is no decision  to leave\nIraq", True),
+        ("leave Iraq", "There is no decision to leave Iraq", True),  # containment
+        ("one two three four five", "one two three four six", True),  # Jaccard 4/6
+        ("alpha beta gamma", "alpha beta delta", False),  # Jaccard 2/4
+        ("Alpha, beta!", "alpha beta", True),  # case and punctuation ignored
+        ("", "anything", False),  # an empty quote matches nothing
+    ],
+)
+def test_quote_match(a: str, b: str, ok: bool) -> None:
+    assert quote_match(a, b) is ok
+    assert quote_match(b, a) is ok
+
+
+def test_quote_match_thresholds() -> None:
+    # 6 shared words of 10 in the union: exactly 0.6 -> match
+    assert quote_match("a b c d e f g h", "a b c d e f i j")
+    # 5 of 10: no match
+    assert not quote_match("a b c d e f g h", "a b c d e x i j k")
+    assert not quote_match("", "")
+
+
+def test_name_and_date_match() -> None:
+    assert content_words("The Mr. Mark Esper of the Pentagon") == {"mark", "esper", "pentagon"}
+    assert name_match("Mark Esper", {"name": None, "text": "Esper"})
+    assert not name_match("Mark Esper", {"name": "Mike Pompeo", "text": "the secretary"})
+    assert not name_match("Mark Esper", None)
+    assert name_match(None, None)  # no gold name: nothing to get wrong
+    assert date_match("2020-01", "2020-01-31")
+    assert date_match("2020", "2020-12-01")
+    assert not date_match("2020-01-03", "2020-01-04")
+    assert not date_match("2020-01", None)
+
+
+# --------------------------------------------------------------------------- gold files
+
+
+def _write(path: Path, data: Any) -> Path:
+    path.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_load_gold_dir_good_and_bad(tmp_path: Path) -> None:
+    _write(
+        tmp_path / "a-good.json",
+        {
+            "id": "g1",
+            "text": S1,
+            "date": "2020-01-06",
+            "events": [{"type": "ASSAULT", "evidence": S1}],
+        },
+    )
+    _write(tmp_path / "b-noid.json", {"text": S2})
+    bad_json = _write(tmp_path / "c-bad.json", '{\n  "text": "x",\n  "events": [\n}\n')
+    not_obj = _write(tmp_path / "d-list.json", [1, 2])
+    no_evidence = _write(tmp_path / "e-event.json", {"text": S1, "events": [{"type": "ASSAULT"}]})
+    _write(tmp_path / "notes.txt", "ignored")
+    gold, errors = load_gold_dir(tmp_path)
+    assert [g.id for g in gold] == ["g1", "b-noid"]
+    assert gold[0].events[0]["type"] == "ASSAULT" and gold[1].events == [] and gold[1].quotes == []
+    assert [e.where for e in errors] == [f"{bad_json}:4", str(not_obj), str(no_evidence)]
+    assert "malformed JSON" in errors[0].problem
+    assert "'text'" in errors[1].problem
+    assert "event 0" in errors[2].problem and "evidence" in errors[2].problem
+
+
+def test_load_gold_single_file_and_missing(tmp_path: Path) -> None:
+    f = _write(tmp_path / "one.json", {"text": S1})
+    gold, errors = load_gold_dir(f)
+    assert [g.id for g in gold] == ["one"] and errors == []
+    with pytest.raises(InputError) as exc:
+        load_gold_dir(tmp_path / "absent")
+    assert exc.value.where == str(tmp_path / "absent")
+
+
+def test_bad_evidence_is_reported() -> None:
+    gold = GoldArticle(
+        id="x",
+        text=S1,
+        date=None,
+        events=[{"type": "ASSAULT", "evidence": "not in the text"}],
+        quotes=[],
+    )
+    s = evaluate([gold], [ArticleRecord(id="x", text=S1)])
+    assert s.details[0]["bad_evidence"] == ["not in the text"]
+    assert s.events.fn == 1
+
+
+def test_shared_dev_gold_loads() -> None:
+    from conftest import GOLD_DEV, require
+
+    gold, errors = load_gold_dir(require(GOLD_DEV))
+    assert errors == []
+    assert gold
+    for g in gold:
+        for ev in g.events:
+            assert g.evidence_spans(ev["evidence"]), f"{g.path}: evidence not in text"
