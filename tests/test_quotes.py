@@ -130,7 +130,7 @@ def test_mojibake_marks() -> None:
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list('ab .,\n"“”‘’\'«»—?')), max_size=80))
+@given(st.text(alphabet=st.sampled_from(list("ab .,\n\"“”‘’'«»—?")), max_size=80))
 def test_marks_never_crash_and_stay_in_bounds(text: str) -> None:
     for s in find_marked_spans(text):
         assert 0 <= s.start < s.end <= len(text)
@@ -149,7 +149,11 @@ def test_speaker_before_cue(quotes: Any) -> None:
 
 
 def test_speaker_after_cue(quotes: Any) -> None:
-    (q,) = directs(quotes('"The port stays closed until the storm passes," said Tomas Brandt, the port director.'))
+    (q,) = directs(
+        quotes(
+            '"The port stays closed until the storm passes," said Tomas Brandt, the port director.'
+        )
+    )
     assert q.speaker is not None and q.speaker.text == "Tomas Brandt"
     s, e = q.speaker.span or (0, 0)
     assert (e - s) == len("Tomas Brandt")

@@ -177,8 +177,10 @@ def find_marked_spans(text: str) -> list[MarkedSpan]:
                 parts += 1
                 continue
             line_end = text[open_at:i].rstrip()
-            if blank or (line_end and line_end[-1] in _SENT_END + "”\""):
-                log.warning("unclosed quotation mark at offset %d (closed at paragraph end)", open_at - 1)
+            if blank or (line_end and line_end[-1] in _SENT_END + '”"'):
+                log.warning(
+                    "unclosed quotation mark at offset %d (closed at paragraph end)", open_at - 1
+                )
                 emit(open_at, i, True)
                 open_at, parts, skip, depth = None, 1, None, 0
             continue
@@ -191,7 +193,9 @@ def find_marked_spans(text: str) -> list[MarkedSpan]:
                 if glued is not None:
                     # '...hours."This will be ..." He': a glued mark closed one
                     # quote and opened the next.
-                    log.warning("glued quotation mark at offset %d (closed and reopened)", glued - 1)
+                    log.warning(
+                        "glued quotation mark at offset %d (closed and reopened)", glued - 1
+                    )
                     emit(glued, i, True)
                     glued = None
                 else:
@@ -235,20 +239,24 @@ class CueLexicon:
         doc = tok.doc
         low = tok.lower_
         for words, uses in self.phrases.items():
-            if use in uses and low == words[0] and tok.i + len(words) <= len(doc):
-                if all(doc[tok.i + k].lower_ == w for k, w in enumerate(words)):
-                    span = doc[tok.i : tok.i + len(words)]
-                    return span.text, span
+            if (
+                use in uses
+                and low == words[0]
+                and tok.i + len(words) <= len(doc)
+                and all(doc[tok.i + k].lower_ == w for k, w in enumerate(words))
+            ):
+                span = doc[tok.i : tok.i + len(words)]
+                return span.text, span
         if tok.pos_ not in ("VERB", "AUX") and not tok.tag_.startswith("VB"):
             return None
         lemma = tok.lemma_.lower()
         for child in tok.children:
             if child.dep_ == "prt":
-                uses = self.phrasal.get((lemma, child.lower_))
-                if uses and use in uses:
+                p_uses = self.phrasal.get((lemma, child.lower_))
+                if p_uses and use in p_uses:
                     return tok.text, doc[tok.i : tok.i + 1]
-        uses = self.verbs.get(lemma)
-        if uses and use in uses:
+        v_uses = self.verbs.get(lemma)
+        if v_uses and use in v_uses:
             return tok.text, doc[tok.i : tok.i + 1]
         return None
 
@@ -343,7 +351,11 @@ def _tail_tokens(doc: Doc, q: _Direct, next_start: int) -> list[Token]:
     i = q.tok_end
     while i < len(doc):
         tok = doc[i]
-        if tok.idx >= next_start - 1 and tok.idx >= q.end + 1 and tok.text in _STRAIGHT + _OPEN_MARKS:
+        if (
+            tok.idx >= next_start - 1
+            and tok.idx >= q.end + 1
+            and tok.text in _STRAIGHT + _OPEN_MARKS
+        ):
             break
         if tok.idx >= next_start:
             break
@@ -429,13 +441,19 @@ def _np_span(head: Token) -> Span:
     for t in sorted(head.subtree, key=lambda t: t.i, reverse=True):
         if t.i >= head.i:
             continue
-        if t.i == start - 1 and not t.is_punct and t.text not in _STRAIGHT + _OPEN_MARKS + _CLOSE_MARKS:
+        if (
+            t.i == start - 1
+            and not t.is_punct
+            and t.text not in _STRAIGHT + _OPEN_MARKS + _CLOSE_MARKS
+        ):
             start = t.i
     end = head.i + 1
     for child in head.rights:
         if child.dep_ in ("compound", "flat", "nummod") and child.i == end:
             end = child.right_edge.i + 1
-        elif child.dep_ == "prep" and child.i == end and child.lower_ in ("of", "for", "from", "at"):
+        elif (
+            child.dep_ == "prep" and child.i == end and child.lower_ in ("of", "for", "from", "at")
+        ):
             sub = list(child.subtree)
             if not any(t.is_punct for t in sub) and len(sub) <= 6:
                 end = child.right_edge.i + 1
@@ -452,9 +470,13 @@ def _positional_speaker(tokens: Sequence[Token], cue_span: Span) -> Span | None:
     doc = cue_span.doc
     before = [t for t in tokens if t.i < cue_span.start and not t.is_punct]
     before = [t for t in before if t.text not in _STRAIGHT + _CLOSE_MARKS]
-    if before and len(before) <= 8 and all(t.pos_ in _NP_POS for t in before):
-        if any(t.pos_ in ("PROPN", "NOUN", "PRON") for t in before):
-            return doc[before[0].i : before[-1].i + 1]
+    if (
+        before
+        and len(before) <= 8
+        and all(t.pos_ in _NP_POS for t in before)
+        and any(t.pos_ in ("PROPN", "NOUN", "PRON") for t in before)
+    ):
+        return doc[before[0].i : before[-1].i + 1]
     after: list[Token] = []
     for t in doc[cue_span.end : min(len(doc), cue_span.end + 8)]:
         if t.pos_ in _NP_POS and not t.is_punct:
@@ -498,7 +520,14 @@ def _speaker_span(cue_span: Span, quote_ranges: Sequence[tuple[int, int]]) -> Sp
 
 def _person_name(doc: Doc, span: Span) -> str | None:
     """Full name of a PERSON mention: the longest earlier PERSON ending the same way."""
-    person = next((e for e in doc.ents if e.label_ == "PERSON" and e.start >= span.start and e.end <= span.end), None)
+    person = next(
+        (
+            e
+            for e in doc.ents
+            if e.label_ == "PERSON" and e.start >= span.start and e.end <= span.end
+        ),
+        None,
+    )
     if person is None:
         return None
     last = person[-1].lower_
@@ -564,11 +593,11 @@ def _words(text: str) -> int:
 # --------------------------------------------------------------------------- direct
 
 
-def _directs(doc: Doc, lex: CueLexicon) -> list[_Direct]:
+def _directs(doc: Doc, lex: CueLexicon, marked: Sequence[MarkedSpan]) -> list[_Direct]:
     text = doc.text
     para_starts = _paragraph_starts(text)
     out: list[_Direct] = []
-    for ms in find_marked_spans(text):
+    for ms in marked:
         span = doc.char_span(ms.start, ms.end, alignment_mode="expand")
         if span is None or len(span) == 0:
             continue
@@ -610,12 +639,35 @@ def _directs(doc: Doc, lex: CueLexicon) -> list[_Direct]:
             found = _previous_sentence_cue(doc, q, lex, ranges)
             if found is not None:
                 q.speaker = _make_speaker(doc, found[1])
-    # Short scare quotes count as speech only with a speaker cue of their own.
+    # Short scare quotes count as speech only with a speaker cue of their own;
+    # titles of shows, books and events ("told CNN's “State of the Union”") never.
     return [
         q
         for q in out
-        if _words(text[q.start : q.end]) > SCARE_MAX_WORDS or (q.speaker is not None and q.own)
+        if not _is_title(doc, q)
+        and (_words(text[q.start : q.end]) > SCARE_MAX_WORDS or (q.speaker is not None and q.own))
     ]
+
+
+#: Lower-case words allowed inside a title ("Face the Nation").
+_TITLE_SMALL = frozenset("a an the of and or in on at to for by with from is it".split())
+#: Tags of a word that introduces a name rather than speech ("CNN's", "on", "the").
+_TITLE_BEFORE_TAGS = frozenset({"POS", "IN", "DT", "PRP$"})
+
+
+def _is_title(doc: Doc, q: _Direct) -> bool:
+    """A short Title Case quote after a possessive, preposition or article."""
+    words = re.findall(r"[^\W\d_][\w’'-]*", doc.text[q.start : q.end])
+    if not words or len(words) > 6:
+        return False
+    if not all(w[0].isupper() or w.lower() in _TITLE_SMALL for w in words):
+        return False
+    if not words[0][0].isupper() or len(words) == 1 and q.tok_start == 0:
+        return False
+    j = q.tok_start - 1
+    while j >= 0 and (doc[j].is_punct or doc[j].is_space):
+        j -= 1
+    return j >= 0 and doc[j].tag_ in _TITLE_BEFORE_TAGS
 
 
 def _ancestor_cue(
@@ -730,12 +782,18 @@ def _clause_span(doc: Doc, clause_head: Token) -> Span | None:
     toks = sorted(clause_head.subtree, key=lambda t: t.i)
     start, end = toks[0].i, toks[-1].i + 1
     while start < end and (
-        doc[start].is_punct or doc[start].is_space or (doc[start].dep_ == "mark" and doc[start].head.i == clause_head.i)
+        doc[start].is_punct
+        or doc[start].is_space
+        or (doc[start].dep_ == "mark" and doc[start].head.i == clause_head.i)
     ):
         if doc[start].dep_ == "mark" and doc[start].lower_ in ("whether", "if"):
             return None
         start += 1
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space) and doc[end - 1].text not in _CLOSE_MARKS + _STRAIGHT:
+    while (
+        end > start
+        and (doc[end - 1].is_punct or doc[end - 1].is_space)
+        and doc[end - 1].text not in _CLOSE_MARKS + _STRAIGHT
+    ):
         end -= 1
     if end - start < 2:
         return None
@@ -780,9 +838,9 @@ def _same_paragraph(text: str, span: tuple[int, int], anchor: int) -> tuple[int,
     return (s, e) if _words(text[s:e]) >= 2 else None
 
 
-def _indirects(doc: Doc, lex: CueLexicon, directs: Sequence[_Direct]) -> list[record.Quote]:
-    ranges = [(q.start, q.end) for q in directs]
-    all_marked = [(m.start, m.end) for m in find_marked_spans(doc.text)] if not ranges else ranges
+def _indirects(doc: Doc, lex: CueLexicon, marked: Sequence[MarkedSpan]) -> list[record.Quote]:
+    # Every stretch in marks, scare quotes included: no cue is read inside one.
+    all_marked = [(m.start, m.end) for m in marked]
     out: list[record.Quote] = []
     seen: set[tuple[int, int]] = set()
     for tok in doc:
@@ -839,7 +897,8 @@ def find_quotes(doc: Doc, *, cues: CueLexicon | None = None) -> list[record.Quot
     """
     try:
         lex = cues or load_cues()
-        directs = _directs(doc, lex)
+        marked = find_marked_spans(doc.text)
+        directs = _directs(doc, lex, marked)
         quotes = [
             record.Quote(
                 id="",
@@ -852,7 +911,7 @@ def find_quotes(doc: Doc, *, cues: CueLexicon | None = None) -> list[record.Quot
             for q in directs
         ]
         if doc.has_annotation("DEP"):
-            quotes.extend(_indirects(doc, lex, directs))
+            quotes.extend(_indirects(doc, lex, marked))
     except DataFileError:
         raise
     except Exception:  # never let one odd article stop a batch
@@ -869,7 +928,11 @@ def quote_at(quotes: Sequence[record.Quote], start_char: int, end_char: int) -> 
     best: record.Quote | None = None
     for q in quotes:
         s, e = q.span
-        if s <= start_char and end_char <= e and (best is None or e - s < best.span[1] - best.span[0]):
+        if (
+            s <= start_char
+            and end_char <= e
+            and (best is None or e - s < best.span[1] - best.span[0])
+        ):
             best = q
     return best
 

@@ -117,6 +117,7 @@ class Lexicon:
     narrative_offsets: frozenset[str]
     patterns: _Patterns = field(init=False, repr=False, compare=False)
     abbreviations: frozenset[str] = field(init=False, repr=False, compare=False)
+    vocabulary: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "patterns", _Patterns(self))
@@ -127,6 +128,7 @@ class Lexicon:
                 if any(v == v2 and len(k2) > len(k) for k2, v2 in table.items()):
                     short.add(k)
         object.__setattr__(self, "abbreviations", frozenset(short))
+        object.__setattr__(self, "vocabulary", _time_vocabulary(self))
 
 
 def _alt(words: Any) -> str:
@@ -409,8 +411,6 @@ def _strip_mods(s: str, lx: Lexicon) -> str:
         for m in lx.modifiers:
             if s.startswith(m + " ") and len(s) > len(m) + 1:
                 s = s[len(m) + 1 :]
-                if m.startswith("the ") and not s.startswith("the "):
-                    s = "the " + s  # "the full year" -> "the year"
                 changed = True
                 break
             if m in ("early", "late", "mid") and s.startswith(m) and s[len(m) :].strip() in lx.months:
@@ -542,9 +542,14 @@ def _normalize(s: str, ctx: _Ctx) -> _Result | None:
         return res
     stripped = _strip_mods(s, lx)
     if stripped != s:
-        res = _date_words(stripped, ctx) or _duration_or_offset(stripped, ctx)
-        if res:
-            return res
+        # "the full year" -> "the year" (this year) before "year" (a duration)
+        tries = [stripped]
+        if s.startswith("the ") and not stripped.startswith("the "):
+            tries.insert(0, "the " + stripped)
+        for t in tries:
+            res = _date_words(t, ctx) or _duration_or_offset(t, ctx)
+            if res:
+                return res
         if stripped in lx.refs:
             return _Result(lx.refs[stripped] if ctx.refs else None)
     return _dateparser(s, ctx)
@@ -659,15 +664,17 @@ def _date_words(s: str, ctx: _Ctx) -> _Result | None:  # noqa: C901 - a flat lis
         return _Result(_ymd(y, int(m.group(1)), int(m.group(2))))
     # drop a leading weekday when an explicit date follows ("Friday, Jan. 3")
     wd_given: int | None = None
-    m = re.fullmatch(rf"({wday}) (.*\d.*)", s)
+    m = re.fullmatch(rf"(?:(?:this|coming|past) )*({wday}) (.+)", s)
     if m and m.group(2).split()[0] in {*lx.months, *(str(i) for i in range(1, 32)), "the"}:
         wd_given = lx.weekdays[m.group(1)]
         s = m.group(2)
     # Month day [year] / day [of] Month [year]
-    m = re.fullmatch(rf"(?:the )?(?:({month}) (\d{{1,2}})|(\d{{1,2}}) (?:of )?({month}))(?: (?:of )?{year})?", s)
+    dayw = rf"(\d{{1,2}}|{_alt(k for k, v in lx.ordinals.items() if v > 0)})"
+    m = re.fullmatch(rf"(?:the )?(?:({month}) {dayw}|{dayw} (?:of )?({month}))(?: (?:of )?{year})?", s)
     if m:
         mon = lx.months[m.group(1) or m.group(4)]
-        day = int(m.group(2) or m.group(3))
+        dtxt = m.group(2) or m.group(3)
+        day = int(dtxt) if dtxt.isdigit() else lx.ordinals[dtxt]
         if m.group(5):
             return _Result(_ymd(int(m.group(5)), mon, day))
         if not 1 <= day <= 31:
@@ -711,7 +718,7 @@ def _date_words(s: str, ctx: _Ctx) -> _Result | None:  # noqa: C901 - a flat lis
     if m:
         y = int(m.group(1))
         return _Result(f"{y:04d}") if MIN_YEAR <= y <= MAX_YEAR else None
-    m = re.fullmatch(r"(?:the )?(\d{3})0s|(?:the )?'(\d)0s", s)
+    m = re.fullmatch(r"(?:the )?(?:(?:early|late|mid) )?(?:(\d{3})0s|'(\d)0s)", s)
     if m:
         if m.group(1):
             return _Result(m.group(1))
@@ -737,6 +744,9 @@ def _date_words(s: str, ctx: _Ctx) -> _Result | None:  # noqa: C901 - a flat lis
             return _Result(None)
         return _Result((pub + timedelta(days=lx.day_words[s])).isoformat())
     # quarters and halves
+    m = re.fullmatch(r"(?:the )?(this|last|next) year (.+ (?:quarter|half))", s)
+    if m:  # "this year's third quarter"
+        s = f"{m.group(2)} of {m.group(1)} year"
     m = re.fullmatch(
         rf"(?:the )?(?:{year} )?(?:(?:fiscal|calendar) )?(\w+) (?:fiscal )?(quarter|half)(?: (?:of )?(?:(?:fiscal )?{year}|(this|last|next) year))?",
         s,
@@ -779,6 +789,10 @@ def _date_words(s: str, ctx: _Ctx) -> _Result | None:  # noqa: C901 - a flat lis
                 return _Result(None)
             delta = -1 if (m.group(1) or tense == "past") else 0
             return _Result(_period(pub, u, delta, tense))
+    # "the year-ago quarter", "year-earlier results": the same period a year before
+    m = re.fullmatch(r"(?:the )?(?:\w+ )?year (?:ago|earlier)(?: \w+)?", s)
+    if m:
+        return _Result(f"{pub.year - 1:04d}" if pub else None)
     # years in words: "nineteen ninety-six", "the year two thousand"
     m = re.fullmatch(rf"(?:the year )?({_alt(lx.year_words)})(?: and)?(?: (.+))?", s)
     if m and (m.group(2) or m.group(1) == "two thousand"):
@@ -798,9 +812,6 @@ def _date_words(s: str, ctx: _Ctx) -> _Result | None:  # noqa: C901 - a flat lis
         elif rel in lx.relative_this or rel == "this":
             delta = 0
         if delta is not None:
-            if m.group(1) and delta != 0 and rel not in ("previous", "following"):
-                # "the past year", "the next week": a stretch of time
-                return _Result(_duration(1, u), "DURATION")
             if pub is None:
                 return _Result(None)
             if rel in ("following", "previous", "preceding", "prior", "same"):
@@ -1159,9 +1170,43 @@ def find_times(
     out.sort(key=lambda t: t.span)
     try:
         _anchor_clock_times(doc, out, pub)
+        _align_year_offsets(doc, out, lx)
     except Exception:
-        log.exception("clock time anchoring failed")
+        log.exception("time anchoring failed")
     return out
+
+
+#: How far back (characters) a year offset looks for the period it compares with.
+YEAR_OFFSET_CONTEXT = 300
+
+_PERIOD_VALUE = re.compile(r"(\d{4})(-(?:Q[1-4]|H[12]|\d{2}))")
+
+
+def _align_year_offsets(doc: Doc, times: list[record.Time], lx: Lexicon) -> None:
+    """A year offset compares like with like: in "third-quarter profit rose from a year
+    earlier" the year earlier is the third quarter of the previous year. A year-precision
+    value from "a year ago/earlier", "last year" takes the quarter, half or month of the
+    closest such time before it in the same sentence."""
+    for i, t in enumerate(times):
+        if t.type != "DATE" or not t.value or not re.fullmatch(r"\d{4}", t.value):
+            continue
+        words = set(_clean(t.text, lx).split())
+        if "year" not in words or not words & {*lx.offset_past, *lx.relative_past}:
+            continue
+        span = doc.char_span(t.span[0], t.span[1], alignment_mode="expand")
+        if span is None:
+            continue
+        sent = span.sent
+        ref = None
+        # the closest period before it in the sentence, else in the text just before
+        window = max(0, min(sent.start_char, t.span[0] - YEAR_OFFSET_CONTEXT))
+        for o in times[:i]:
+            if o.value and window <= o.span[0] and o.type == "DATE":
+                m = _PERIOD_VALUE.fullmatch(o.value)
+                if m:
+                    ref = m
+        if ref is not None:
+            times[i] = t.model_copy(update={"value": t.value + ref.group(2)})
 
 
 _DAY_VALUE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -1231,7 +1276,7 @@ def _inner_span(
 ) -> record.Time | None:
     words = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", doc.text[start:end])]
     n = len(words)
-    vocab = _time_vocabulary(lx)
+    vocab = lx.vocabulary
 
     def droppable(k: int) -> bool:
         w = re.sub(r"[^\w']", " ", doc.text[words[k][0] : words[k][1]].lower()).split()
@@ -1255,7 +1300,6 @@ def _inner_span(
     return best
 
 
-@lru_cache(maxsize=1)
 def _time_vocabulary(lx: Lexicon) -> frozenset[str]:
     """Every word the lexicon knows as part of a time expression."""
     words: set[str] = set()
@@ -1265,7 +1309,7 @@ def _time_vocabulary(lx: Lexicon) -> frozenset[str]:
         words.update(group)
     for seq in (lx.relative_past, lx.relative_next, lx.relative_this, lx.offset_past, lx.offset_future):
         words.update(seq)
-    return frozenset(w for phrase in words for w in phrase.split())
+    return frozenset(w for phrase in words for w in phrase.split()) - {"a", "an", "the", "of"}
 
 
 def _recognized(text: str, pub: date | None, lx: Lexicon) -> bool:

@@ -54,6 +54,11 @@ def city_table() -> dict[str, tuple[int, str]]:
             for key in (name, "~" + name.lower()):
                 if key not in table or table[key][0] < pop:
                     table[key] = (pop, code)
+    for county in cache.get_us_counties():
+        name = county.get("name") if isinstance(county, dict) else None
+        if name:
+            for key in (name, "~" + name.lower()):
+                table.setdefault(key, (0, "USA"))
     for state in cache.get_us_states().values():
         for key in (state["name"], "~" + state["name"].lower()):
             table[key] = (10**9, "USA")

@@ -10,6 +10,9 @@ Four passes, each documented in ``docs/actors.md``:
 2. **Titles**: a definite, name-less person title ("the prime minister", "the top
    US military officer") joins the most recent earlier person whose title has the
    same sector phrase, or the same country and sector, when the countries agree.
+   A name-less title with no antecedent joins the first person named with the
+   same title in the next three sentences (cataphora: a headline's "Russian
+   major general" and the lede's "Major General Ivan Petrov").
 3. **Definite descriptions** of bodies ("the parliament") join the most recent
    earlier body with the same head word and a compatible country.
 4. **Pronouns** (he/she/it/they and forms) are resolved by a salience ranking in
@@ -33,7 +36,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from .mentions import GENDER, PRONOUNS, Mention
+from .mentions import GENDER, KNOWN, PRONOUNS, Mention
 
 WINDOW = 3  # sentences before the pronoun's
 W_RECENCY, W_SUBJECT, W_OBJECT, W_OBLIQUE, W_HEAD, W_NONADV = 100, 80, 50, 40, 80, 50
@@ -311,8 +314,38 @@ def cluster_mentions(
                 clusters.append(same)
             same.mentions.append(m)
     _link_appositions(doc, ordered, clusters)
+    _link_cataphora(doc, ordered, clusters)
     resolve_pronouns(doc, mentions, clusters, others)
     return clusters
+
+
+def _link_cataphora(doc: Doc, ordered: list[Mention], clusters: list[Cluster]) -> None:
+    """A name-less title before any name ("Russian major general killed ... Major
+    General Ivan Petrov died") joins the first person named with the same title phrase
+    within the next ``WINDOW`` sentences, when the countries agree."""
+    owner = {id(m): c for c in clusters for m in c.mentions}
+    sent_of = {tok.i: k for k, sent in enumerate(doc.sents) for tok in sent}
+    for m in ordered:
+        if m.kind != "nominal" or m.animacy != "person" or not m.title or id(m) in owner:
+            continue
+        for later in ordered:
+            if later.start <= m.start or later.kind != "person":
+                continue
+            if sent_of[later.head] - sent_of[m.head] > WINDOW:
+                break
+            cluster = owner.get(id(later))
+            if cluster is None or later.title != m.title:
+                continue
+            if (
+                m.country
+                and later.country
+                and later.country_strength >= KNOWN
+                and later.country != m.country
+            ):
+                continue
+            cluster.mentions.append(m)
+            owner[id(m)] = cluster
+            break
 
 
 def _link_appositions(doc: Doc, ordered: list[Mention], clusters: list[Cluster]) -> None:
@@ -340,7 +373,9 @@ def _title_antecedent(m: Mention, persons: list[tuple[Cluster, tuple[str, ...]]]
         if cluster.first.start >= m.start:
             continue
         titles = {x.title for x in cluster.mentions if x.title}
-        countries = {x.country for x in cluster.mentions if x.country}
+        countries = {
+            x.country for x in cluster.mentions if x.country and x.country_strength >= KNOWN
+        }
         if m.country and countries and m.country not in countries:
             continue
         if m.title in titles:

@@ -154,8 +154,8 @@ class ActorIndex:
         home country (``context.py``)."""
         kb = kb or ActorKB.load()
         mentions = collect_mentions(doc, kb, use_nearest=use_nearest)
-        home = apply_home_country(doc, mentions, kb) if use_home else None
         clusters = cluster_mentions(doc, mentions, other_phrases(doc, mentions))
+        home = apply_home_country(doc, mentions, kb) if use_home else None
         entities, owner = _entities(doc, clusters, kb)
         records: list[MentionRecord] = []
         for m in sorted(mentions, key=lambda x: (x.start, x.head)):

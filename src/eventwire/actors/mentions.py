@@ -159,7 +159,12 @@ def country_cues(
             if any(k in skipped for k in range(i, j)):
                 continue
             entry = kb.lookup(doc[i:j].text)
-            if entry is not None and entry.country and entry.type != "PERSON":
+            if (
+                entry is not None
+                and entry.country
+                and entry.type != "PERSON"
+                and not _sponsor(doc, j)
+            ):
                 found = Cue(i, j, entry)
                 break
         if found is None:
@@ -168,6 +173,17 @@ def country_cues(
         cues.append(found)
         i = found.end
     return cues
+
+
+def _sponsor(doc: Doc, j: int) -> bool:
+    """A cue followed by "-backed", "-led", "-funded" ... names a sponsor, not the
+    actor's own country ("US-backed militias"); "-based" is the actor's own."""
+    return (
+        j + 1 < len(doc)
+        and doc[j].text in ("-", "–")
+        and doc[j + 1].tag_ in ("VBN", "VBD")
+        and doc[j + 1].lower_ != "based"
+    )
 
 
 def _phrase_at(doc: Doc, end: int, lo: int, kb: ActorKB) -> tuple[SectorEntry, int] | None:
@@ -258,15 +274,17 @@ def nearest_country(tok: Token, kb: ActorKB, *, max_distance: int = 4) -> str | 
     """Country of the country cue nearest to ``tok`` in its sentence's dependency tree.
 
     Used only for a person whose title is a state office (``STATE_SECTORS``) and whose
-    own phrase, appositive and KB entry give no country ("Defense Secretary Mark Esper
-    said the United States ..."). Breadth-first over the tree, ties to the left."""
+    own phrase, appositive and KB entry give no country ("The United States has no
+    plans ..., Defense Secretary Mark Esper said"). Breadth-first over the tree up to
+    ``max_distance`` arcs, ties to the left; cues inside objects and prepositional
+    phrases are skipped (they name whom the clause acts on)."""
     sent = tok.sent
     seen = {tok.i}
     queue: deque[tuple[Token, int]] = deque([(tok, 0)])
     own = set(range(*np_extent(tok)))
     while queue:
         cur, dist = queue.popleft()
-        if dist > 0 and cur.i not in own and cur.text[:1].isupper():
+        if dist > 0 and cur.i not in own and cur.text[:1].isupper() and not _object_cue(cur):
             entry = kb.lookup(cur.text)
             if (
                 entry is not None
@@ -286,6 +304,22 @@ def nearest_country(tok: Token, kb: ActorKB, *, max_distance: int = 4) -> str | 
                 seen.add(nxt.i)
                 queue.append((nxt, dist + 1))
     return None
+
+
+def _object_cue(tok: Token) -> bool:
+    """A cue inside an object or prepositional phrase names whom the clause acts on
+    ("retaliate against Russia"), not whom the person acts for."""
+    cur = tok
+    for _ in range(4):
+        if cur.dep_ in ("dobj", "pobj", "dative", "iobj"):
+            return True
+        if (
+            cur.dep_ not in ("compound", "amod", "nmod", "poss", "det", "flat")
+            or cur.head.i == cur.i
+        ):
+            return False
+        cur = cur.head
+    return False
 
 
 def _ent_entry(tok: Token, kb: ActorKB) -> KBEntry | None:
@@ -384,6 +418,9 @@ def analyse_person(
             if lead and lead[0].entry.kind in ("demonym", "country"):
                 name_start += 1
                 stripped = True
+    # leading lower-case words are not part of a name ("radical preacher Anjem Choudary")
+    while name_start < name_end - 1 and doc[name_start].is_lower and _has_capitals(doc):
+        name_start += 1
     while name_end > name_start and (
         doc[name_end - 1].tag_ == "POS" or doc[name_end - 1].is_punct or doc[name_end - 1].is_space
     ):
@@ -414,7 +451,14 @@ def analyse_person(
         m.countries = _countries(cues)
         m.country_strength = EXPLICIT
         body = _body_sector(cues)
-        if body and (m.sector is None or (sect is not None and sect.kind == "role" and not _modifier_sector(doc, title_lo, title_hi, kb))):
+        if body and (
+            m.sector is None
+            or (
+                sect is not None
+                and sect.kind == "role"
+                and not _modifier_sector(doc, title_lo, title_hi, kb)
+            )
+        ):
             m.sector = body
     # appositives: "Mark Milley, chairman of ..." / "Iraq's prime minister, Adel Abdul Mahdi"
     appos: list[Token] = [c for c in tok.rights if c.dep_ == "appos"]
@@ -450,6 +494,23 @@ def analyse_person(
                     m.country = a_cues[0].entry.country
                     m.countries = _countries(a_cues)
                     m.country_strength = EXPLICIT
+    if m.country is None:
+        # "Mark Holloway of the United States", "a delegate from Kenya"
+        for prep in tok.rights:
+            if prep.dep_ == "prep" and prep.lower_ in ("of", "from"):
+                objs = [c for c in prep.children if c.dep_ == "pobj"]
+                if objs:
+                    o_start, o_end = np_extent(objs[0])
+                    of_cues = country_cues(doc, o_start, o_end, kb)
+                    if of_cues:
+                        m.country, m.countries, m.country_strength = (
+                            of_cues[-1].entry.country,
+                            _countries(of_cues),
+                            EXPLICIT,
+                        )
+                        if m.sector is None:
+                            m.sector = _body_sector(of_cues)
+                break
     known = kb.lookup(m.name)
     if known is not None and known.type == "PERSON":
         m.name = known.name
@@ -462,6 +523,15 @@ def analyse_person(
         if near is not None:
             m.country, m.countries, m.country_strength = near, [near], NEAREST
     return m
+
+
+def _has_capitals(doc: Doc) -> bool:
+    """Whether the text uses capitals at all (some feeds lower-case everything)."""
+    cached = doc.user_data.get("eventwire_has_capitals")
+    if cached is None:
+        cached = any(c.isupper() for c in doc.text)
+        doc.user_data["eventwire_has_capitals"] = cached
+    return bool(cached)
 
 
 def analyse_named(tok: Token, ent: Span, kb: ActorKB) -> Mention | None:
@@ -660,7 +730,10 @@ def analyse_nominal(
     if cues:
         m.country, m.countries, m.country_strength = _cue_country(cues), _countries(cues), EXPLICIT
         body = _body_sector(cues)
-        if body and (m.sector is None or (m.title_kind == "role" and not _modifier_sector(doc, start, tok.i, kb))):
+        if body and (
+            m.sector is None
+            or (m.title_kind == "role" and not _modifier_sector(doc, start, tok.i, kb))
+        ):
             m.sector = body  # "a Hezbollah commander" REB, "an IRGC officer" MIL
     if animacy == "org" and (m.definite or m.country):
         m.entity_key = ("NOM", m.country or "", m.sector or "", _lemma(tok))
@@ -679,7 +752,11 @@ def _modifier_sector(doc: Doc, start: int, end: int, kb: ActorKB) -> bool:
     """Whether a sector-lexicon word (not a role or honorific) stands in ``doc[start:end]``."""
     for i in range(end, start, -1):
         hit = _phrase_at(doc, i, start, kb)
-        if hit is not None and hit[0].sector and hit[0].kind not in ("honorific", "modifier", "role"):
+        if (
+            hit is not None
+            and hit[0].sector
+            and hit[0].kind not in ("honorific", "modifier", "role")
+        ):
             return True
     return False
 

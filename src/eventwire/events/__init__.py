@@ -17,11 +17,20 @@ from ..nlp import register_extensions
 register_extensions()
 
 
-@Language.factory("eventwire_events", default_config={"trigger_files": []})
-def make_event_coder(nlp: Language, name: str, trigger_files: list[str]) -> Any:
+#: events whose confidence is below this are not output (see ``EventCoder._confidence``)
+DEFAULT_MIN_CONFIDENCE = 0.25
+
+
+@Language.factory(
+    "eventwire_events",
+    default_config={"trigger_files": [], "min_confidence": DEFAULT_MIN_CONFIDENCE},
+)
+def make_event_coder(
+    nlp: Language, name: str, trigger_files: list[str], min_confidence: float
+) -> Any:
     from .coder import EventCoder
 
-    return EventCoder(trigger_files=trigger_files)
+    return EventCoder(trigger_files=trigger_files, min_confidence=min_confidence)
 
 
 def add_to_pipeline(nlp: Language, config: dict[str, Any]) -> None:
@@ -30,7 +39,10 @@ def add_to_pipeline(nlp: Language, config: dict[str, Any]) -> None:
         nlp.add_pipe(
             "eventwire_events",
             last=True,
-            config={"trigger_files": [str(p) for p in config.get("trigger_files", [])]},
+            config={
+                "trigger_files": [str(p) for p in config.get("trigger_files", [])],
+                "min_confidence": float(config.get("min_confidence", DEFAULT_MIN_CONFIDENCE)),
+            },
         )
 
 

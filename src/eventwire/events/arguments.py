@@ -73,6 +73,10 @@ DOCUMENT_NOUNS = frozenset(
 )  # fmt: skip
 
 
+#: "claimed responsibility for the attack", "took credit for the bombing"
+CLAIM_NOUNS = frozenset({"responsibility", "credit", "blame"})
+
+
 @dataclass
 class Argument:
     token: Token
@@ -292,6 +296,13 @@ def nominal_arguments(trigger: Token, event_type: str, with_words: tuple[str, ..
         agent = _prep_object(trigger, ("by",))
         if agent:
             args.actor = Argument(agent[0], "prep:by>pobj")
+    if args.actor is None and trigger.dep_ == "pobj" and trigger.head.lower_ == "for":
+        # "X claimed responsibility for the bombing": X is the bombing's actor
+        noun = trigger.head.head
+        if noun.lemma_.lower() in CLAIM_NOUNS and noun.dep_ in OBJECTS:
+            subj = _child(noun.head, SUBJECTS)
+            if subj is not None:
+                args.actor = Argument(subj, "pobj<for<responsibility<dobj<head>nsubj")
     if args.actor is None and trigger.dep_ in OBJECTS:
         # support verb: "X held talks", "X carried out strikes", "X staged a rally"
         verb = trigger.head

@@ -48,6 +48,7 @@ class Mention:
     fact: Factuality = field(default_factory=Factuality)
     mode: str | None = None
     segment: str | None = None
+    background: bool = False
 
     @property
     def sent(self) -> Span:
@@ -57,9 +58,11 @@ class Mention:
 class EventCoder:
     """The ``eventwire_events`` spaCy component."""
 
-    def __init__(self, trigger_files: Sequence[str] = ()) -> None:
+    def __init__(self, trigger_files: Sequence[str] = (), min_confidence: float = 0.0) -> None:
         self.lexicon: Lexicon = load_lexicon([*trigger_files] if trigger_files else None)
         self.cues: FactualityCues = self.lexicon.factuality_cues()
+        self.min_confidence = min_confidence
+        self.background = _background_phrases()
 
     # ----------------------------------------------------------------- matching
     def _segment_of(self, doc: Doc, segments: list[Segment], token: Token) -> str | None:
@@ -128,7 +131,7 @@ class EventCoder:
             attached = self._attached_words(token)
             if not all(w in attached for w in entry.required_words):
                 return False
-        if entry.needs_clausal_complement and not any(c.dep_ in ("xcomp", "ccomp") for c in token.children):
+        if entry.needs_clausal_complement and not any(c.dep_ == "xcomp" for c in token.children):
             return False
         if entry.needs_no_object and any(c.dep_ in ("dobj",) for c in token.children):
             return False
@@ -194,12 +197,15 @@ class EventCoder:
         places: list[Place] = doc._.places or []
         quotes: list[Quote] = doc._.quotes or []
         events: list[Event] = []
+        home = home_country(doc)
         for n, m in enumerate(mentions, 1):
-            events.append(self._code(doc, m, f"v{n}", actors, times, places, quotes))
-        self._reported_demands(doc, events, actors, times, places, quotes, mentions)
+            events.append(self._code(doc, m, f"v{n}", actors, times, places, quotes, home))
+        self._reported_demands(doc, events, actors, times, places, quotes, mentions, home)
         from .coref import link_mentions
 
         link_mentions(events, doc)
+        self._discount_references(events, mentions)
+        events = [e for e in events if e.confidence >= self.min_confidence]
         for n, ev in enumerate(events, 1):
             ev.id = f"v{n}"
         for q in quotes:
@@ -229,6 +235,7 @@ class EventCoder:
         times: list[Time],
         places: list[Place],
         quotes: list[Quote],
+        home: str | None = None,
     ) -> Event:
         entry = m.entry
         tok = m.token
@@ -259,6 +266,17 @@ class EventCoder:
                     cand = self._resolve(actors, span)
                     if cand is not None and (cand.country or cand.entity):
                         actor, actor_path = cand, "nsubj>premodifier"
+        if target is None and entry.type in ("ASSAULT", "COERCE") and verbal:
+            # "fired tear gas to disperse the crowd": the purpose clause names the target
+            purpose = next(
+                (c for c in tok.children if c.dep_ in ("advcl", "xcomp") and any(a.lower_ == "to" for a in c.children)),
+                None,
+            )
+            obj = next((c for c in purpose.children if c.dep_ == "dobj"), None) if purpose is not None else None
+            if obj is not None:
+                target = self._resolve(actors, arg.noun_phrase(obj))
+        actor = _with_home_country(actor, home)
+        target = _with_home_country(target, home)
         m.fact = factuality(tok, self.cues)
         m.mode = entry.mode or self._mode(m)
         sent = tok.sent
@@ -271,6 +289,7 @@ class EventCoder:
                     trig_end = c.idx + len(c.text)
         time, date_source = self._date(doc, m, times)
         location, loc_source = self._place(doc, m, places, actor)
+        m.background = self._is_background(tok)
         source = self._source(doc, tok, quotes)
         confidence = self._confidence(m, actor, target)
         explain: dict[str, Any] | None = None
@@ -364,6 +383,16 @@ class EventCoder:
             same = [p for p in same if not _inside_args(p, m)]
             if len(same) == 1 or (same and all(p.country == same[0].country for p in same)):
                 linked = same[0]
+        if linked is None:
+            # discourse continuity: the nearest place named earlier in the same paragraph
+            para_start = doc.text.rfind("\n\n", 0, m.token.idx)
+            before = [
+                p for p in places
+                if para_start < p.span[0] < m.token.sent.start_char and p.name
+                and p.feature not in ("country", "region", "continent", "admin1")
+            ]  # fmt: skip
+            if before:
+                linked, source = before[-1], "sentence"
         if linked is None and actor is not None and actor.country and actor.sector in _DOMESTIC_SECTORS:
             country_place = _country_place(places, actor.country)
             if country_place is not None:
@@ -427,6 +456,46 @@ class EventCoder:
             f *= 0.8
         return round(max(0.0, min(1.0, m.entry.weight * f)), 3)
 
+    # ----------------------------------------------------------------- weighing
+    def _is_background(self, tok: Token) -> bool:
+        """A nominal event introduced by a background preposition ("after the attack")."""
+        if _is_verbal(tok) or tok.dep_ != "pobj":
+            return False
+        prep = tok.head
+        words = [prep.lower_]
+        # multi-word prepositions: "in connection with", "in the wake of"
+        left = prep.head
+        hops = 0
+        while left.pos_ in ("NOUN", "ADP") and hops < 2 and left is not left.head:
+            words.insert(0, left.lower_)
+            if left.head.pos_ == "ADP":
+                words.insert(0, left.head.lower_)
+                break
+            left = left.head
+            hops += 1
+        for n in range(len(words)):
+            if " ".join(words[n:]) in self.background:
+                return True
+        return prep.lower_ in self.background
+
+    def _discount_references(self, events: list[Event], mentions: list[Mention]) -> None:
+        """Lower the confidence of mentions that only refer back to an action.
+
+        A nominal mention without actor and target whose type was already
+        reported earlier in the article ("... the explosion"), or one introduced
+        by a background preposition ("arrested in connection with the violence"),
+        is usually a reference, not a report: its confidence is halved.
+        """
+        by_span = {(m.token.idx, m.token.idx + len(m.token.text)): m for m in mentions}
+        seen: set[str] = set()
+        for ev in events:
+            m = by_span.get(ev.trigger.span)
+            if m is not None and not _is_verbal(m.token):
+                bare = ev.actor is None and ev.target is None
+                if (bare and ev.type in seen) or m.background:
+                    ev.confidence = round(ev.confidence * 0.5, 3)
+            seen.add(ev.type)
+
     # ----------------------------------------------------------------- reported demands
     def _reported_demands(
         self,
@@ -437,6 +506,7 @@ class EventCoder:
         places: list[Place],
         quotes: list[Quote],
         mentions: list[Mention],
+        home: str | None = None,
     ) -> None:
         """A speech act whose content is an obligation is a demand (REQUEST):
         "X told Y that they must implement ..." → REQUEST by X, target Y."""
@@ -457,13 +527,75 @@ class EventCoder:
             if any(q.span[0] <= tok.idx < q.span[1] and q.kind == "direct" for q in quotes):
                 continue
             m = Mention(token=tok, entry=entry, segment=self._segment_of(doc, doc._.segments or [], tok))
-            ev = self._code(doc, m, "v0", actors, times, places, quotes)
+            ev = self._code(doc, m, "v0", actors, times, places, quotes, home)
             addressee = next((c for c in tok.children if c.dep_ in ("dobj", "dative")), None)
             if addressee is not None:
-                ev.target = self._resolve(actors, arg.noun_phrase(addressee))
+                ev.target = _with_home_country(self._resolve(actors, arg.noun_phrase(addressee)), home)
             if ev.factuality == ASSERTED or True:
                 events.append(ev)
         events.sort(key=lambda e: e.trigger.span)
+
+
+def _background_phrases() -> frozenset[str]:
+    from importlib import resources
+
+    path = resources.files("eventwire.data").joinpath("events", "discourse.tsv")
+    out = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#") or line.startswith("kind\t"):
+            continue
+        kind, words, *_ = line.split("\t")
+        if kind == "background":
+            out.add(words.strip().lower())
+    return frozenset(out)
+
+
+def home_country(doc: Doc) -> str | None:
+    """The country an article is about, when one clearly dominates.
+
+    Counted over resolved places (the dateline's weighing double) and entity
+    countries; a country with at least half of the mentions and twice the
+    runner-up is the article's home. Used only for actors whose country the text
+    leaves implicit (a named person, "police", "the parliament"), as annotators
+    and analysts read them.
+    """
+    from collections import Counter
+
+    counts: Counter[str] = Counter()
+    segments: list[Segment] = doc._.segments or []
+    dateline = next((s.span for s in segments if s.kind == "dateline"), None)
+    for p in doc._.places or []:
+        if p.country and len(p.country) == 3:
+            w = 2 if dateline and dateline[0] <= p.span[0] < dateline[1] else 1
+            counts[p.country] += w
+    actors = doc._.actors
+    if actors is not None:
+        for e in actors.entities:
+            if e.country and e.country not in ("UNO", "EUR", "IGO", "NGO", "ISM", "IMG", "MNC"):
+                counts[e.country] += len(e.mentions)
+    if not counts:
+        return None
+    (top, n), *rest = counts.most_common(2) + [("", 0)]
+    total = sum(counts.values())
+    runner = rest[0][1] if rest else 0
+    if n * 2 >= total and n >= 2 * runner:
+        return top
+    return None
+
+
+#: words that mark an actor as deliberately not of any one country
+_STATELESS = frozenset({"foreign", "international", "unidentified", "unknown", "multinational"})
+
+
+def _with_home_country(actor: Actor | None, home: str | None) -> Actor | None:
+    if actor is None or actor.country or home is None:
+        return actor
+    words = set((actor.text or "").lower().split())
+    if words & _STATELESS:
+        return actor
+    if actor.entity is None and actor.sector is None:
+        return actor  # not recognisably an actor ("the area", "it")
+    return actor.model_copy(update={"country": home})
 
 
 def _is_verbal(token: Token) -> bool:

@@ -103,7 +103,9 @@ def _local(token: Token, cues: FactualityCues, result: Factuality, *, own: bool)
     if token.pos_ in ("VERB", "AUX") and _infinitival(token):
         gov = token.head
         glemma = gov.lemma_.lower()
-        if gov is not token and glemma not in cues.implicative and glemma not in cues.speech:
+        # "had to fire": a past obligation that was met
+        past_obligation = glemma == "have" and gov.tag_ == "VBD"
+        if gov is not token and glemma not in cues.implicative and glemma not in cues.speech and not past_obligation:
             result.add(FUTURE, f"to-infinitive@{token.text}")
     _ = own
 
@@ -117,6 +119,11 @@ def factuality(trigger: Token, cues: FactualityCues, max_hops: int = 6) -> Factu
     result = Factuality()
     _local(trigger, cues, result, own=True)
     node = trigger
+    if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ in ("nsubj", "nsubjpass") and trigger.head.pos_ in ("VERB", "AUX"):
+        # a nominal event that is the subject of its predicate takes the predicate's
+        # modality: "if air strikes continue", "protests could erupt"
+        _local(trigger.head, cues, result, own=False)
+        node = trigger.head
     for _ in range(max_hops):
         head = node.head
         if head is node or node.dep_ not in _CLIMB_DEPS:

@@ -26,7 +26,9 @@ class PlacesComponent:
     def gazetteer(self) -> Gazetteer:
         if self._gazetteer is None:
             self._gazetteer = (
-                Gazetteer.default() if self.cities == DEFAULT_CITIES else Gazetteer.open(self.cities)
+                Gazetteer.default()
+                if self.cities == DEFAULT_CITIES
+                else Gazetteer.open(self.cities)
             )
         return self._gazetteer
 

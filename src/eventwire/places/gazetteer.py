@@ -21,6 +21,7 @@ files, so it is rebuilt whenever one of them changes.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
@@ -206,7 +207,20 @@ class _Builder:
     ) -> int:
         pid = len(self.rows) + 1
         self.rows.append(
-            (pid, name, feature, country, cc2, admin1, lat, lon, population, code, int(capital), geonameid)
+            (
+                pid,
+                name,
+                feature,
+                country,
+                cc2,
+                admin1,
+                lat,
+                lon,
+                population,
+                code,
+                int(capital),
+                geonameid,
+            )
         )
         self.name(pid, name, _NAME)
         return pid
@@ -295,7 +309,7 @@ def _admin1_names(
     names: dict[tuple[str, str], str] = {}
     for key, counter in votes.items():
         (sid, n), total = counter.most_common(1)[0], sum(counter.values())
-        if n >= 2 and n >= 0.6 * total or total == 1:
+        if (n >= 2 and n >= 0.6 * total) or total == 1:
             names[key] = by_id[sid]["name"]
     return names, states
 
@@ -389,7 +403,16 @@ def build(path: Path, cities_file: str = DEFAULT_CITIES, data_dir: Path | None =
         pop = admin1_pop.get((cc2, st["name"]), 0)
         iso = st.get("iso3166_2")
         pid = b.add(
-            st["name"], "admin1", codes[cc2], cc2, st["name"], lat, lon, pop, iso, geonameid=us_ids.get(iso)
+            st["name"],
+            "admin1",
+            codes[cc2],
+            cc2,
+            st["name"],
+            lat,
+            lon,
+            pop,
+            iso,
+            geonameid=us_ids.get(iso) if iso else None,
         )
         native = st.get("native")
         if native and is_latin(native):
@@ -489,13 +512,13 @@ def _add_curated(b: _Builder, data: Path) -> None:
             raise DataFileError(f"{path}:{lineno}", "latitude/longitude out of range")
         pid = b.add(name, feature, country or None, None, admin1 or None, lat, lon, 0)
         b.name(pid, name, _ALIAS, boost)
-        for alias in (cols[6].split("|") if len(cols) > 6 else ()):
+        for alias in cols[6].split("|") if len(cols) > 6 else ():
             if alias.strip():
                 b.name(pid, alias.strip(), _ALIAS, boost)
 
     # aliases: resolve each target among entries of that feature and country
     index: dict[tuple[str, str, str | None], list[int]] = defaultdict(list)
-    for (key, pid), (kind, _boost) in b.names.items():
+    for key, pid in b.names:
         row = b.rows[pid - 1]
         index[(key, row[2], row[3])].append(pid)
     path = data / "aliases.tsv"
@@ -549,10 +572,8 @@ class Gazetteer:
                 build(path, cities, data_dir)
             for stale in folder.glob(f"gazetteer-{cities}-*.sqlite"):
                 if stale != path:
-                    try:
+                    with contextlib.suppress(OSError):
                         stale.unlink()
-                    except OSError:
-                        pass
         return cls(path)
 
     @classmethod

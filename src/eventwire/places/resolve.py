@@ -11,6 +11,7 @@ Yemen", "Paris, Texas") restricts the candidates to those inside it.
 from __future__ import annotations
 
 import calendar
+import itertools
 import math
 import re
 from dataclasses import dataclass, field
@@ -126,8 +127,7 @@ def _lookup(gaz: Gazetteer, text: str) -> list[Candidate]:
         c
         for c in gaz.lookup(text)
         if c.match != 1
-        or not short
-        and (c.feature != "city" or c.population >= _MIN_ALT_POPULATION)
+        or (not short and (c.feature != "city" or c.population >= _MIN_ALT_POPULATION))
     ]
     if not cands:
         words = key.split()
@@ -229,14 +229,17 @@ def _airport_extension(doc: Doc, end: int) -> int:
 
 
 def _ner_mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
-    person_tokens = {t.text for e in doc.ents if e.label_ == "PERSON" for t in e if t.is_title}
+    # words of full person names ("Michael Jordan"): the same word alone is the person again
+    person_tokens = {
+        t.text for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e if t.is_title
+    }
     out: list[_Mention] = []
     for ent in doc.ents:
         if ent.label_ not in PLACE_LABELS:
             if ent.label_ not in RESCUE_LABELS:
                 continue
             s, e = _trim(doc, ent.start, ent.end)
-            if s >= e or _is_person(doc[s:e], person_tokens if ent.label_ != "PERSON" else set()):
+            if s >= e or _is_person(doc[s:e], person_tokens):
                 continue
             if not _rescued(doc[s:e], gaz.lookup(doc[s:e].text)):
                 continue
@@ -261,9 +264,7 @@ def _ner_mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
         previous: _Mention | None = None
         for piece in pieces:
             ext = _airport_extension(doc, piece.end) if piece is pieces[-1] else piece.end
-            airport = ext > piece.end or any(
-                t.lower_ in ("airport", "airfield") for t in piece
-            )
+            airport = ext > piece.end or any(t.lower_ in ("airport", "airfield") for t in piece)
             full = doc[piece.start : ext]
             nxt = doc[ext].lower_ if ext < len(doc) else ""
             m = _Mention(
@@ -312,8 +313,10 @@ def _dateline_mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
             mention.candidates = _lookup(gaz, piece)
             if not mention.candidates:
                 continue
-            if first is not None and first.qualifier is None and any(
-                c.feature in ("country", "admin1") for c in mention.candidates
+            if (
+                first is not None
+                and first.qualifier is None
+                and any(c.feature in ("country", "admin1") for c in mention.candidates)
             ):
                 first.qualifier = mention
                 mention.is_qualifier = True
@@ -324,8 +327,8 @@ def _dateline_mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
 
 
 def _link_qualifiers(doc: Doc, mentions: list[_Mention]) -> None:
-    """"Saada, Yemen": a mention right after another, across a comma, qualifies it."""
-    for a, b in zip(mentions, mentions[1:], strict=False):
+    """ "Saada, Yemen": a mention right after another, across a comma, qualifies it."""
+    for a, b in itertools.pairwise(mentions):
         if a.qualifier is not None or b.is_qualifier:
             continue
         if doc.text[a.end : b.start].strip() != ",":
@@ -407,7 +410,9 @@ def _qualified(cands: list[Candidate], qual: _Mention | None) -> list[Candidate]
     if q.feature == "country":
         inside = [c for c in cands if c.country == q.country and c.id != q.id]
     elif q.feature == "admin1":
-        inside = [c for c in cands if c.country == q.country and c.admin1 == q.name and c.id != q.id]
+        inside = [
+            c for c in cands if c.country == q.country and c.admin1 == q.name and c.id != q.id
+        ]
     else:
         inside = []
     return inside or cands

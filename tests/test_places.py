@@ -1,0 +1,337 @@
+"""Places: gazetteer lookups, toponym resolution, trigger linking, the spaCy component."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from spacy.tokens import Doc
+
+from eventwire import record
+from eventwire.errors import DataFileError
+from eventwire.nlp import register_extensions
+from eventwire.places import (
+    COMPONENT,
+    Gazetteer,
+    add_to_pipeline,
+    find_places,
+    linked_place,
+    resolve_doc,
+)
+from eventwire.places.gazetteer import _add_curated, _Builder, distance_km, load_country_codes
+from eventwire.places.normalize import normalize
+
+from conftest import GOLD_DEV, require
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return Gazetteer.default()
+
+
+def places_of(nlp, text: str, segments: list[record.Segment] | None = None):  # type: ignore[no-untyped-def]
+    doc = nlp(text)
+    doc._.segments = segments
+    places = find_places(doc)
+    for p in places:  # spans are exact, always
+        assert doc.text[p.span[0] : p.span[1]] == p.text
+    return doc, places
+
+
+def by_text(places: list[record.Place], text: str) -> record.Place:
+    found = [p for p in places if p.text == text]
+    assert found, f"{text!r} not among {[p.text for p in places]}"
+    return found[0]
+
+
+# ---------------------------------------------------------------- normalization
+
+
+def test_normalize_folds_case_accents_periods_and_article() -> None:
+    assert normalize("Bogotá") == normalize("BOGOTA") == "bogota"
+    assert normalize("U.S.") == "us"
+    assert normalize("Côte d'Ivoire") == "cote divoire"
+    assert normalize("the Gaza Strip") == "gaza strip"
+    assert normalize("Baden-Württemberg") == "baden wurttemberg"
+    assert normalize("") == "" and normalize("...") == ""
+    assert normalize(None) == ""  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- gazetteer
+
+
+def test_lookup_is_case_and_accent_insensitive(gaz: Gazetteer) -> None:
+    a = gaz.lookup("Bogotá")
+    b = gaz.lookup("bogota")
+    assert a and a == b
+    assert a[0].country == "COL" and a[0].feature == "city"
+
+
+def test_lookup_alternate_spellings_reach_one_entry(gaz: Gazetteer) -> None:
+    kiev = [c for c in gaz.lookup("Kiev") if c.feature == "city"]
+    kyiv = [c for c in gaz.lookup("Kyiv") if c.feature == "city"]
+    assert kiev and kyiv and kiev[0].id == kyiv[0].id and kiev[0].country == "UKR"
+
+
+def test_lookup_bad_input_gives_nothing(gaz: Gazetteer) -> None:
+    assert gaz.lookup("") == []
+    assert gaz.lookup("   ") == []
+    assert gaz.lookup(None) == []  # type: ignore[arg-type]
+    assert gaz.lookup("Xqzzyvillezz") == []
+
+
+def test_country_codes_follow_plover(gaz: Gazetteer) -> None:
+    codes = load_country_codes()
+    assert codes["XK"] == "KOS" and codes["PS"] == "PSE" and codes["HK"] == "HKG"
+    assert codes["PR"] == "USA" and codes["GL"] == "DNK" and codes["FR"] == "FRA"
+    kosovo = [c for c in gaz.lookup("Kosovo") if c.feature == "country"]
+    assert kosovo and kosovo[0].country == "KOS"
+    # a city of a dependency belongs to its state
+    sj = [c for c in gaz.lookup("San Juan") if c.admin1 is None or True]
+    assert any(c.country == "USA" and c.lat > 17 and c.lat < 19 for c in sj)
+
+
+def test_airports_and_curated_entries(gaz: Gazetteer) -> None:
+    air = [c for c in gaz.lookup("Baghdad airport") if c.feature == "airport"]
+    assert air and air[0].country == "IRQ" and air[0].code == "BGW"
+    assert gaz.by_iata("bgw") is not None and gaz.by_iata("ZZZ") is None
+    zone = gaz.lookup("Green Zone")
+    assert zone and zone[0].feature == "landmark" and zone[0].country == "IRQ"
+    donbass = gaz.lookup("Donbass")
+    assert donbass and donbass[0].name == "Donbas"
+
+
+def test_index_lives_in_the_cache_keyed_by_sources(gaz: Gazetteer) -> None:
+    assert gaz.path.exists() and gaz.path.suffix == ".sqlite"
+    assert gaz.path.name.startswith("gazetteer-cities")
+
+
+def test_bad_curated_file_names_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "places.tsv").write_text(
+        "# comment\nGood Place\tregion\t\t\t10\t20\n"
+        "Bad Place\tregion\t\t\tnorth\t20\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "aliases.tsv").write_text("", encoding="utf-8")
+    with pytest.raises(DataFileError) as err:
+        _add_curated(_Builder(), tmp_path)
+    assert "places.tsv:3" in str(err.value)
+
+
+def test_alias_to_missing_target_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "places.tsv").write_text("Somewhere\tregion\t\t\t1\t2\n", encoding="utf-8")
+    (tmp_path / "aliases.tsv").write_text("Elsewhere\tNowhere\tcity\tFRA\t1\n", encoding="utf-8")
+    with pytest.raises(DataFileError) as err:
+        _add_curated(_Builder(), tmp_path)
+    assert "aliases.tsv:1" in str(err.value)
+
+
+def test_distance() -> None:
+    assert distance_km((0.0, 0.0), (0.0, 1.0)) == pytest.approx(111.2, abs=0.5)
+
+
+# ---------------------------------------------------------------- resolution
+
+
+def test_qualifier_selects_the_country(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, places = places_of(nlp, "Thousands rallied in Saada, Yemen, on Monday.")
+    saada = by_text(places, "Saada")
+    assert saada.country == "YEM" and saada.feature == "city"
+    assert by_text(places, "Yemen").feature == "country"
+
+
+def test_qualifier_selects_the_state(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, places = places_of(nlp, "The storm flooded the centre of Paris, Texas, on Sunday.")
+    paris = by_text(places, "Paris")
+    assert paris.country == "USA" and paris.admin1 == "Texas"
+    _, places = places_of(nlp, "The minister flew to Paris for talks on Sunday.")
+    assert by_text(places, "Paris").country == "FRA"
+
+
+def test_article_context_disambiguates(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, places = places_of(
+        nlp, "Voters in Atlanta lined up for hours. Georgia is a swing state, officials said."
+    )
+    assert by_text(places, "Georgia").country == "USA"
+    _, places = places_of(
+        nlp, "Protesters gathered in Tbilisi. Georgia applied to join the European Union."
+    )
+    assert by_text(places, "Georgia").country == "GEO"
+
+
+def test_airport_span_extension(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc, places = places_of(nlp, "He was killed by a drone at Baghdad airport on Friday.")
+    ap = by_text(places, "Baghdad airport")
+    assert ap.feature == "airport" and ap.country == "IRQ"
+    assert ap.name == "Baghdad International Airport"
+    assert ap.lat is not None and distance_km((ap.lat, ap.lon or 0.0), (33.26, 44.23)) < 5
+
+
+def test_namesake_city_beats_its_province_unless_named_so(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, places = places_of(nlp, "A bomb exploded in Kabul on Tuesday.")
+    assert by_text(places, "Kabul").feature == "city"
+    _, places = places_of(nlp, "Rebels shelled villages in Idlib province on Tuesday.")
+    assert by_text(places, "Idlib").feature == "admin1"
+
+
+def test_demonyms_are_not_places(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, places = places_of(nlp, "Iraqi and Syrian officials met Americans in the capital.")
+    assert not any(p.text in ("Iraqi", "Syrian", "Americans") for p in places)
+
+
+def test_person_names_are_not_places(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Coach Michael Jordan praised the team. Later Mr. Jordan said the season was long."
+    _, places = places_of(nlp, text)
+    assert not any(p.text == "Jordan" for p in places)
+
+
+def test_misread_capital_is_rescued(nlp) -> None:  # type: ignore[no-untyped-def]
+    # the small model tags "Kyiv" here as a PERSON; it is exactly a capital's name
+    doc, places = places_of(nlp, "Mr. Smith visited Kyiv and met officials in Odessa.")
+    kyiv = [p for p in places if p.text == "Kyiv"]
+    if not any(e.text == "Kyiv" for e in doc.ents):
+        pytest.skip("the model did not tag Kyiv at all")
+    assert kyiv and kyiv[0].country == "UKR"
+    assert by_text(places, "Odessa").country == "UKR"
+
+
+def test_unknown_places_keep_text_and_span(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp("Crowds gathered at the Zorblax Memorial Stadium.")
+    ents = [e for e in doc.ents if e.label_ in ("FAC", "GPE", "LOC")]
+    if not ents:
+        from spacy.tokens import Span
+
+        doc.set_ents([Span(doc, 4, 7, label="FAC")])
+    places = find_places(doc)
+    assert places and places[0].name is None and places[0].lat is None
+    assert doc.text[places[0].span[0] : places[0].span[1]] == places[0].text
+
+
+def test_dateline_places(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "BAGHDAD / DUBAI – Militias said they struck a base in Anbar on Sunday."
+    seg = record.Segment(span=(0, 17), kind="dateline")
+    _, places = places_of(nlp, text, [seg])
+    assert by_text(places, "BAGHDAD").country == "IRQ"
+    assert by_text(places, "DUBAI").country == "ARE"
+    assert [p.text for p in places].count("BAGHDAD") == 1
+
+
+def test_dateline_with_date_and_agency(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "NAIROBI, March 3 (Agency) - Police fired tear gas at students on Monday."
+    seg = record.Segment(span=(0, 27), kind="dateline")
+    _, places = places_of(nlp, text, [seg])
+    nairobi = by_text(places, "NAIROBI")
+    assert nairobi.country == "KEN" and nairobi.feature == "city"
+    assert not any(p.text.startswith("March") for p in places)
+
+
+def test_dateline_qualifier(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "LONDON, Ontario – Police said a man was arrested overnight."
+    seg = record.Segment(span=(0, 17), kind="dateline")
+    _, places = places_of(nlp, text, [seg])
+    assert by_text(places, "LONDON").country == "CAN"
+    assert by_text(places, "Ontario").feature == "admin1"
+
+
+def test_dateline_country_breaks_ties(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, places = places_of(nlp, "Police arrested a man in Kingston overnight.")
+    assert by_text(places, "Kingston").country == "JAM"  # the capital, without context
+    text = "TORONTO – Police arrested a man in Kingston overnight."
+    _, places = places_of(nlp, text, [record.Segment(span=(0, 9), kind="dateline")])
+    assert by_text(places, "TORONTO").country == "CAN"
+    assert by_text(places, "Kingston").country == "CAN"
+
+
+def test_resolve_doc_pairs_places_with_entries(nlp) -> None:  # type: ignore[no-untyped-def]
+    pairs = resolve_doc(nlp("Rescuers reached Nairobi."))
+    assert pairs and pairs[0][1] is not None and pairs[0][1].name == pairs[0][0].name
+
+
+def test_bad_input_never_raises(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert find_places(None) == []  # type: ignore[arg-type]
+    assert find_places("Baghdad") == []  # type: ignore[arg-type]
+    assert find_places(nlp("")) == []
+    doc = nlp("Troops entered Mosul.")
+    doc._.segments = [record.Segment(span=(500, 900), kind="dateline")]
+    assert [p.text for p in find_places(doc)] == ["Mosul"]
+    doc._.segments = None
+    assert [p.text for p in find_places(doc)] == ["Mosul"]
+
+
+# ---------------------------------------------------------------- linking
+
+
+def _trigger(doc: Doc, word: str):  # type: ignore[no-untyped-def]
+    return next(t for t in doc if t.text == word)
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "expected"),
+    [
+        ("He was killed by an American drone at Baghdad airport on Friday.", "killed", "Baghdad airport"),
+        ("Thousands rallied in Saada, Yemen, on Monday.", "rallied", "Saada"),
+        ("The minister told the embassy in Baghdad that talks would resume.", "told", "Baghdad"),
+        ("Police arrested 20 protesters near Lagos on Monday.", "arrested", "Lagos"),
+        ("Protesters marched through the Green Zone on Friday.", "marched", "Green Zone"),
+    ],
+)
+def test_linked_place(nlp, text: str, trigger: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    doc, places = places_of(nlp, text)
+    place = linked_place(_trigger(doc, trigger), places)
+    assert place is not None and place.text == expected
+
+
+def test_linked_place_stays_in_the_trigger_clause(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc, places = places_of(nlp, "Speaking in Paris, the minister said that rebels attacked the convoy.")
+    assert linked_place(_trigger(doc, "attacked"), places) is None
+    assert linked_place(_trigger(doc, "Speaking"), places) is not None
+
+
+def test_linked_place_bad_input(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp("Troops entered Mosul.")
+    assert linked_place(doc[1], []) is None
+    assert linked_place(None, find_places(doc)) is None  # type: ignore[arg-type]
+    odd = [record.Place(text="x", span=(900, 901))]
+    assert linked_place(doc[1], odd) is None
+
+
+# ---------------------------------------------------------------- component
+
+
+def test_component_sets_doc_places() -> None:
+    import spacy
+
+    register_extensions()
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "GPE", "pattern": "Mosul"}])  # type: ignore[attr-defined]
+    add_to_pipeline(nlp, {})
+    add_to_pipeline(nlp, {"places": {}})  # idempotent
+    assert nlp.pipe_names.count(COMPONENT) == 1
+    doc = nlp("Troops entered Mosul.")
+    assert [(p.text, p.country) for p in doc._.places] == [("Mosul", "IRQ")]
+
+
+# ---------------------------------------------------------------- shared gold
+
+
+def test_gold_dev_locations_are_found(nlp) -> None:  # type: ignore[no-untyped-def]
+    """Most countries of the dev gold's event locations appear among the article's places."""
+    require(GOLD_DEV)
+    hit = total = 0
+    for path in sorted(GOLD_DEV.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        wanted = {
+            (e.get("location") or {}).get("country")
+            for e in data.get("events", [])
+            if not e.get("optional")
+        } - {None}
+        if not wanted:
+            continue
+        found = {p.country for p in find_places(nlp(data["text"]))}
+        hit += len(wanted & found)
+        total += len(wanted)
+    if total == 0:
+        pytest.skip("no located events in the dev gold")
+    assert hit / total >= 0.8
