@@ -6,8 +6,11 @@
     model's own GPE/NORP entities looked up in the country table only.
 (b) Gold dev articles (``../shared/gold/dev``): for each gold event with an actor
     or target country, whether that country (and a content word of its name) is
-    among the actors resolved from the mentions in the evidence text; with and
-    without the nearest-country rule for titled persons.
+    among the actors resolved from the mentions in the evidence text (an upper
+    bound for the event coder, not an accuracy); and, for gold actors that are
+    persons, whether the matching PERSON entity has the gold country (an accuracy:
+    wrong countries count). With and without the nearest-country and home-country
+    rules.
 
 Usage: python bench/actors.py [--data DIR] [--gold DIR]
 """
@@ -153,9 +156,8 @@ def bench_gold(path: Path) -> None:
         return
     for nearest, home in ((True, True), (False, True), (True, False), (False, False)):
         nlp = build(nearest, home)
-        stats = {
-            k: [0, 0] for k in ("actor_country", "actor_name", "target_country", "target_name")
-        }
+        keys = ("actor_country", "actor_name", "target_country", "target_name", "person_country")
+        stats = {k: [0, 0] for k in keys}
         for file in files:
             gold = json.loads(file.read_text(encoding="utf-8"))
             doc = nlp(gold["text"])
@@ -177,6 +179,17 @@ def bench_gold(path: Path) -> None:
                     want = event.get(role)
                     if not isinstance(want, dict):
                         continue
+                    # persons: is the country of the matching PERSON entity right (or wrong)?
+                    if want.get("name") and "country" in want:
+                        words = content_words(want["name"])
+                        people = [
+                            e
+                            for e in index.entities
+                            if e.type == "PERSON" and words & content_words(e.name)
+                        ]
+                        if people:
+                            stats["person_country"][1] += 1
+                            stats["person_country"][0] += people[0].country == want["country"]
                     if want.get("country"):
                         stats[f"{role}_country"][1] += 1
                         stats[f"{role}_country"][0] += any(

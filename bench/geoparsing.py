@@ -85,9 +85,32 @@ def load_gwn(folder: Path) -> list[tuple[str, list[Gold]]]:
     return out
 
 
+def load_geovirus(folder: Path) -> list[tuple[str, list[Gold]]]:
+    """GeoVirus (WikiNews on outbreaks): literal locations with coordinates."""
+    path = folder / "data" / "Corpora" / "GeoVirus.xml"
+    root = ET.parse(path).getroot()
+    out = []
+    for art in root.findall("article"):
+        text = art.findtext("text") or ""
+        golds = []
+        for loc in art.find("locations") or []:
+            s, e = int(loc.findtext("start") or 0), int(loc.findtext("end") or 0)
+            name = loc.findtext("name") or ""
+            lat, lon = loc.findtext("lat"), loc.findtext("lon")
+            if text[s:e] != name and text[s - 1 : e - 1] == name:  # offsets one off in the file
+                s, e = s - 1, e - 1
+            if lat and lon:
+                golds.append(Gold(s, e, text[s:e], float(lat), float(lon), "Literal"))
+        out.append((text, golds))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="geoparsing corpus folder")
+    ap.add_argument(
+        "--corpus", choices=("gwn", "geovirus"), default="gwn", help="GeoWebNews or GeoVirus"
+    )
     ap.add_argument("--limit", type=int, default=0, help="only the first N articles")
     ap.add_argument("--misses", type=Path, help="write recognition and geocoding misses here")
     ap.add_argument("--no-datelines", action="store_true", help="do not mark datelines")
@@ -114,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     gaz = Gazetteer.open(cities=args.cities or DEFAULT_CITIES)
     t_gaz = time.perf_counter() - t0
     nlp = load_model()
-    articles = load_gwn(args.data)
+    articles = load_gwn(args.data) if args.corpus == "gwn" else load_geovirus(args.data)
     if args.limit:
         articles = articles[: args.limit]
 
@@ -207,7 +230,8 @@ def main(argv: list[str] | None = None) -> int:
 
     prec = tp_pred / n_pred if n_pred else 0.0
     rec = tp_gold / n_gold if n_gold else 0.0
-    print(f"GeoWebNews: {len(articles)} articles, {n_gold} gold toponyms, {n_pred} predicted")
+    corpus = "GeoWebNews" if args.corpus == "gwn" else "GeoVirus"
+    print(f"{corpus}: {len(articles)} articles, {n_gold} gold toponyms, {n_pred} predicted")
     print(
         f"gazetteer open: {t_gaz:.2f}s ({gaz.path.name}); spaCy+places {t_total:.1f}s, places {t_places:.2f}s"
     )

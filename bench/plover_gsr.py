@@ -25,7 +25,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT.parent / "shared" / "eval" / "external" / "plover_gsr" / "PLOVER_GSR_CAMEO.txt"
-OLD_TYPES = {"DEMAND": "REQUEST", "DISAPPROVE": "ACCUSE", "INVESTIGATE": "ACCUSE", "FIGHT": "ASSAULT"}
+OLD_TYPES = {
+    "DEMAND": "REQUEST",
+    "DISAPPROVE": "ACCUSE",
+    "INVESTIGATE": "ACCUSE",
+    "FIGHT": "ASSAULT",
+}
 #: non-ISO codes in the original records
 OLD_CODES = {"ITL": "ITA", "JAP": "JPN", "VTN": "VNM"}
 
@@ -34,12 +39,16 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DEFAULT)
     ap.add_argument("--limit", type=int, default=0, help="only the first N records")
-    ap.add_argument("--misses", action="store_true", help="print the sentences whose type was missed")
+    ap.add_argument(
+        "--misses", action="store_true", help="print the sentences whose type was missed"
+    )
     args = ap.parse_args()
     if not args.data.exists():
         print(f"{args.data}: not found (pass --data)", file=sys.stderr)
         return 2
-    records = [r for r in json.loads(args.data.read_text(encoding="utf-8")) if r.get("event") != "DOCUMENT"]
+    records = [
+        r for r in json.loads(args.data.read_text(encoding="utf-8")) if r.get("event") != "DOCUMENT"
+    ]
     if args.limit:
         records = records[: args.limit]
 
@@ -48,7 +57,9 @@ def main() -> int:
 
     pipe = Pipeline()
     articles = [
-        ArticleInput(text=r["text"], id=r["id"], date=None, origin=r["id"]) for r in records if r.get("text")
+        ArticleInput(text=r["text"], id=r["id"], date=None, origin=r["id"])
+        for r in records
+        if r.get("text")
     ]
     t0 = time.perf_counter()
     results = list(pipe.process(articles))
@@ -75,7 +86,9 @@ def main() -> int:
             misses.append((expected, sorted(anyfact), rec["text"][:160]))
         if expected in anyfact:
             type_any += 1
-        codes = {OLD_CODES.get(s.get("code", ""), s.get("code", "")) for s in rec.get("source") or []}
+        codes = {
+            OLD_CODES.get(s.get("code", ""), s.get("code", "")) for s in rec.get("source") or []
+        }
         codes = {c3 for c3 in codes if c3 and len(c3) == 3}
         if codes:
             src_total += 1
@@ -84,7 +97,9 @@ def main() -> int:
             src_ent += bool(codes & ent_codes)
             src_ev += bool(codes & ev_codes)
 
-    print(f"PLOVER GSR (even ids): {n} sentences, {elapsed:.1f}s ({n / max(elapsed, 1e-9):.1f} sentences/s)")
+    print(
+        f"PLOVER GSR (even ids): {n} sentences, {elapsed:.1f}s ({n / max(elapsed, 1e-9):.1f} sentences/s)"
+    )
     print(f"type recall (asserted events):         {type_hit / n:.3f}")
     print(f"type recall (any factuality):          {type_any / n:.3f}")
     if src_total:

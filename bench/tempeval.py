@@ -98,7 +98,9 @@ class Score:
     value_ok: int = 0
     type_ok: int = 0
 
-    def add(self, gold: list[Timex], system: list[Timex], misses: list[str] | None = None, doc: str = "") -> None:
+    def add(
+        self, gold: list[Timex], system: list[Timex], misses: list[str] | None = None, doc: str = ""
+    ) -> None:
         self.gold += len(gold)
         self.sys += len(system)
         used: set[int] = set()
@@ -163,7 +165,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the tempeval3_tbaq folder")
     ap.add_argument("--subset", default="TimeBank", choices=["TimeBank", "AQUAINT", "all"])
     ap.add_argument("--limit", type=int, default=0, help="only the first N documents")
-    ap.add_argument("--misses", type=Path, help="write misses, wrong values and false positives (TSV)")
+    ap.add_argument(
+        "--misses", type=Path, help="write misses, wrong values and false positives (TSV)"
+    )
     args = ap.parse_args(argv)
 
     folders = ["TimeBank", "AQUAINT"] if args.subset == "all" else [args.subset]
@@ -171,7 +175,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.limit:
         files = files[: args.limit]
     if not files:
-        print(f"no .tml files under {args.data} ({', '.join(folders)}); pass --data", file=sys.stderr)
+        print(
+            f"no .tml files under {args.data} ({', '.join(folders)}); pass --data", file=sys.stderr
+        )
         return 2
 
     from eventwire.nlp import load_model
@@ -196,14 +202,20 @@ def main(argv: list[str] | None = None) -> int:
         scores["all_refs"].add(gd.timexes, out[True], misses, gd.name)
         scores["dt"].add(gold_dt, [s for s in out[False] if s.type in ("DATE", "TIME")])
         scores["dt_refs"].add(gold_dt, [s for s in out[True] if s.type in ("DATE", "TIME")])
-        ents = [Timex(e.start_char, e.end_char, e.label_, None, e.text) for e in doc.ents if e.label_ in ("DATE", "TIME")]
+        ents = [
+            Timex(e.start_char, e.end_char, e.label_, None, e.text)
+            for e in doc.ents
+            if e.label_ in ("DATE", "TIME")
+        ]
         scores["spacy"].add(gd.timexes, ents)
         scores["spacy_dt"].add(gold_dt, ents)
     t_times = time.perf_counter() - t0
 
     n_words = sum(len(d) for d in parsed)
     print(f"TempEval-3 TBAQ {args.subset}: {len(docs)} documents, {n_words} tokens")
-    print(f"spaCy parse {t_parse:.1f}s; find_times x2 {t_times:.1f}s ({1000 * t_times / 2 / len(docs):.1f} ms/doc)")
+    print(
+        f"spaCy parse {t_parse:.1f}s; find_times x2 {t_times:.1f}s ({1000 * t_times / 2 / len(docs):.1f} ms/doc)"
+    )
     for key, label in (
         ("all_refs", "ALL TIMEX3 types, refs=True (TIMEX3 *_REF values)"),
         ("all", "ALL TIMEX3 types, default (vague -> null)"),
@@ -211,8 +223,18 @@ def main(argv: list[str] | None = None) -> int:
         ("dt", "DATE/TIME only, default"),
     ):
         print("\n".join(scores[key].lines(label)))
-    print("\n".join(scores["spacy"].lines("baseline: spaCy DATE/TIME entities vs ALL types", values=False)))
-    print("\n".join(scores["spacy_dt"].lines("baseline: spaCy DATE/TIME entities vs DATE/TIME", values=False)))
+    print(
+        "\n".join(
+            scores["spacy"].lines("baseline: spaCy DATE/TIME entities vs ALL types", values=False)
+        )
+    )
+    print(
+        "\n".join(
+            scores["spacy_dt"].lines(
+                "baseline: spaCy DATE/TIME entities vs DATE/TIME", values=False
+            )
+        )
+    )
     base_f = Score.prf(scores["spacy"].relaxed, scores["spacy"].sys, scores["spacy"].gold)[2]
     our_f = Score.prf(scores["all"].relaxed, scores["all"].sys, scores["all"].gold)[2]
     if base_f:

@@ -453,3 +453,45 @@ def test_apposition_joins_title_and_name(nlp: Language) -> None:
     doc = nlp("Gunmen killed the village chief, Omar Saleh, on Friday.")
     person = entity_named(doc._.actors, "Omar Saleh")
     assert [doc.text[s:e] for s, e in person.mentions] == ["the village chief", "Omar Saleh"]
+
+
+# ----------------------------------------------------------------- further mechanisms
+def test_people_in_a_place_take_its_country(nlp: Language) -> None:
+    actor = resolve(nlp, "Demonstrators in Baghdad blocked a road on Monday.", "Demonstrators")
+    assert actor is not None and (actor.country, actor.sector) == ("IRQ", "CVL")
+
+
+def test_sponsor_is_not_the_actors_country(nlp: Language) -> None:
+    actor = resolve(nlp, "Turkish-backed fighters attacked the town.", "Turkish-backed fighters")
+    assert actor is not None and actor.country is None and actor.sector == "REB"
+    based = resolve(nlp, "A US-based company signed the contract.", "A US-based company")
+    assert based is not None and based.country == "USA"
+
+
+def test_country_tagged_as_person_is_relabelled() -> None:
+    nlp = load_model()
+    doc = nlp.make_doc("Sri Lanka opened an embassy .")
+    doc.ents = [Span(doc, 0, 2, label="PERSON")]
+    fix_entities(doc, ActorKB.load())
+    assert [(e.text, e.label_) for e in doc.ents] == [("Sri Lanka", "GPE")]
+
+
+def test_lower_case_words_are_not_part_of_a_name(nlp: Language) -> None:
+    doc = nlp.make_doc("The march was led by radical preacher Anjem Kharoub on Sunday .")
+    for name, proc in nlp.pipeline:
+        if name not in ("ner", "eventwire_actor_ruler"):
+            doc = proc(doc)
+        if name == "ner":
+            doc.ents = [Span(doc, 5, 9, label="PERSON")]  # NER took the title in
+    person = entity_named(doc._.actors, "Kharoub")
+    assert person.name == "Anjem Kharoub" and person.sector == "REL"
+
+
+def test_headline_title_joins_later_name(nlp: Language) -> None:
+    doc = nlp(
+        "Bomb kills Russian major general in Syria. "
+        "Major General Sergei Volkov died after a bomb exploded under his car near Deir ez-Zor."
+    )
+    person = entity_named(doc._.actors, "Volkov")
+    assert person.country == "RUS"
+    assert "Russian major general" in [doc.text[s:e] for s, e in person.mentions]

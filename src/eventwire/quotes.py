@@ -645,8 +645,20 @@ def _directs(doc: Doc, lex: CueLexicon, marked: Sequence[MarkedSpan]) -> list[_D
         q
         for q in out
         if not _is_title(doc, q)
-        and (_words(text[q.start : q.end]) > SCARE_MAX_WORDS or (q.speaker is not None and q.own))
+        and (not _is_fragment(text, q) or (q.speaker is not None and q.own))
     ]
+
+
+def _is_fragment(text: str, q: _Direct) -> bool:
+    """A scare quote: at most SCARE_MAX_WORDS words, not a sentence of its own.
+
+    "Period." or "What curfew?" (capitalised, with final punctuation) and a
+    quote that opens its paragraph are speech, not fragments.
+    """
+    inner = text[q.start : q.end].strip("'‘’ ")
+    if _words(inner) > SCARE_MAX_WORDS or q.opens_para:
+        return False
+    return not (inner[:1].isupper() and inner[-1:] in _SENT_END)
 
 
 #: Lower-case words allowed inside a title ("Face the Nation").

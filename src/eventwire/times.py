@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any, Literal
 
 from spacy.language import Language
@@ -115,6 +116,7 @@ class Lexicon:
     split_words: tuple[str, ...]
     year_words: dict[str, int]
     narrative_offsets: frozenset[str]
+    narrative_relatives: frozenset[str]
     patterns: _Patterns = field(init=False, repr=False, compare=False)
     abbreviations: frozenset[str] = field(init=False, repr=False, compare=False)
     vocabulary: frozenset[str] = field(init=False, repr=False, compare=False)
@@ -164,7 +166,7 @@ class _Patterns:
             rf"{month},?\s+(?:of\s+)?{year}",
             rf"(?:(?:early|late|mid)[\s-]+)?{month}",
             # weekdays with optional part of day
-            rf"(?:{rel}\s+)?{wday}(?:\s+{pod})?",
+            rf"(?:(?:the\s+)?{rel}\s+)?{wday}(?:\s+{pod})?",
             # this/last/next week ..., earlier this month
             rf"(?:(?:earlier|later|early|late)\s+)?(?:{rel})\s+{period}",
             rf"(?:earlier|later)\s+(?:in|this)\s+the\s+{_alt(['week', 'month', 'year'])}",
@@ -192,17 +194,25 @@ class _Patterns:
         )
 
 
-@lru_cache(maxsize=1)
-def load_lexicon() -> Lexicon:
-    """Load ``data/times/lexicon.json`` (once). Raises DataFileError naming file and line."""
-    where = f"eventwire/data/times/{_LEXICON_FILE}"
+@lru_cache(maxsize=4)
+def load_lexicon(path: str | Path | None = None) -> Lexicon:
+    """Load the times lexicon (once): ``data/times/lexicon.json`` or the file at ``path``.
+
+    Raises DataFileError naming the file (and line, for JSON syntax errors).
+    """
+    where = str(path) if path is not None else f"eventwire/data/times/{_LEXICON_FILE}"
     try:
-        text = resources.files("eventwire").joinpath("data", "times", _LEXICON_FILE).read_text("utf-8")
+        if path is not None:
+            text = Path(path).read_text("utf-8")
+        else:
+            text = resources.files("eventwire").joinpath("data", "times", _LEXICON_FILE).read_text("utf-8")
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DataFileError(f"{where}:{exc.lineno}", f"invalid JSON: {exc.msg}") from exc
-    except OSError as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise DataFileError(where, f"cannot be read: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise DataFileError(f"{where}:1", "expected a JSON object of word lists")
     try:
         return Lexicon(
             months={k: int(v) for k, v in raw["months"].items()},
@@ -241,9 +251,12 @@ def load_lexicon() -> Lexicon:
             split_words=tuple(raw["split_words"]),
             year_words={k: int(v) for k, v in raw["year_words"].items()},
             narrative_offsets=frozenset(raw["narrative_offsets"]),
+            narrative_relatives=frozenset(raw["narrative_relatives"]),
         )
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise DataFileError(where, f"malformed entry: {exc!r}") from exc
+    except KeyError as exc:
+        raise DataFileError(where, f"missing entry {exc.args[0]!r}") from exc
+    except (TypeError, ValueError, AttributeError, IndexError) as exc:
+        raise DataFileError(where, f"malformed entry: {exc}") from exc
 
 
 # --------------------------------------------------------------------------- dates
@@ -352,7 +365,13 @@ def _clean(text: str, lx: Lexicon) -> str:
     s = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", s)
     s = re.sub(r"(?<=\d)-(?=[a-z])|(?<=[a-z])-(?=\d)", " ", s)
     s = re.sub(r"(?<=\d)(?:st|nd|rd|th)\b", "", s)
-    s = re.sub(r"\b([a-z]{2,5})\.", lambda m: m.group(1) if m.group(1) in lx.months or m.group(1) in lx.weekdays else m.group(0), s)
+    s = re.sub(
+        r"\b([a-z]{2,5})\.",
+        lambda m: (
+            m.group(1) if m.group(1) in lx.months or m.group(1) in lx.weekdays else m.group(0)
+        ),
+        s,
+    )
     s = re.sub(r"[,;()\"]", " ", s)
     return re.sub(r"\s+", " ", s).strip(" .")
 
@@ -413,7 +432,11 @@ def _strip_mods(s: str, lx: Lexicon) -> str:
                 s = s[len(m) + 1 :]
                 changed = True
                 break
-            if m in ("early", "late", "mid") and s.startswith(m) and s[len(m) :].strip() in lx.months:
+            if (
+                m in ("early", "late", "mid")
+                and s.startswith(m)
+                and s[len(m) :].strip() in lx.months
+            ):
                 s = s[len(m) :].strip()
                 changed = True
                 break
@@ -476,7 +499,11 @@ def _season(pub: date, code: str, rel: str | None, tense: Tense, lx: Lexicon) ->
     cur_year = pub.year - (1 if code == "WI" and pub.month < 3 else 0)
     begun = date(cur_year, start, 1) <= pub
     if rel in lx.relative_past:
-        y = cur_year - 1 if begun and pub < date(cur_year, start, 1) + timedelta(days=92) else cur_year
+        y = (
+            cur_year - 1
+            if begun and pub < date(cur_year, start, 1) + timedelta(days=92)
+            else cur_year
+        )
         if not begun:
             y = cur_year - 1
     elif rel in lx.relative_next:
@@ -486,7 +513,11 @@ def _season(pub: date, code: str, rel: str | None, tense: Tense, lx: Lexicon) ->
     elif tense == "past":
         y = cur_year if begun else cur_year - 1
     else:
-        y = cur_year if not begun or pub < date(cur_year, start, 1) + timedelta(days=92) else cur_year + 1
+        y = (
+            cur_year
+            if not begun or pub < date(cur_year, start, 1) + timedelta(days=92)
+            else cur_year + 1
+        )
     return f"{y:04d}-{code}"
 
 
@@ -641,7 +672,7 @@ def _clock(s: str, ctx: _Ctx) -> _Result | None:
     return _Result(f"{day}T{suffix}" if day else None, "TIME")
 
 
-def _date_words(s: str, ctx: _Ctx) -> _Result | None:  # noqa: C901 - a flat list of rules
+def _date_words(s: str, ctx: _Ctx) -> _Result | None:
     lx, pub, tense = ctx.lx, ctx.pub, ctx.tense
     s = re.sub(r"^this (past|coming) ", r"\1 ", s)  # "this past spring" = "last spring"
     if re.fullmatch(r"(?:the )?year(?:'s)? end|(?:the )?end of the year", s):
@@ -670,7 +701,9 @@ def _date_words(s: str, ctx: _Ctx) -> _Result | None:  # noqa: C901 - a flat lis
         s = m.group(2)
     # Month day [year] / day [of] Month [year]
     dayw = rf"(\d{{1,2}}|{_alt(k for k, v in lx.ordinals.items() if v > 0)})"
-    m = re.fullmatch(rf"(?:the )?(?:({month}) {dayw}|{dayw} (?:of )?({month}))(?: (?:of )?{year})?", s)
+    m = re.fullmatch(
+        rf"(?:the )?(?:({month}) {dayw}|{dayw} (?:of )?({month}))(?: (?:of )?{year})?", s
+    )
     if m:
         mon = lx.months[m.group(1) or m.group(4)]
         dtxt = m.group(2) or m.group(3)
@@ -700,7 +733,10 @@ def _date_words(s: str, ctx: _Ctx) -> _Result | None:  # noqa: C901 - a flat lis
         return _Result(f"{int(m.group(2)):04d}-{lx.months[m.group(1)]:02d}")
     # [rel] Month
     m = re.fullmatch(rf"(?:(\w+) )?({month})", s)
-    if m and (m.group(1) is None or m.group(1) in (*lx.relative_past, *lx.relative_next, *lx.relative_this, "this")):
+    if m and (
+        m.group(1) is None
+        or m.group(1) in (*lx.relative_past, *lx.relative_next, *lx.relative_this, "this")
+    ):
         if pub is None:
             return _Result(None)
         mon, rel = lx.months[m.group(2)], m.group(1)
@@ -714,7 +750,9 @@ def _date_words(s: str, ctx: _Ctx) -> _Result | None:  # noqa: C901 - a flat lis
             y = _infer_year(pub, mon, None, tense)
         return _Result(f"{y:04d}-{mon:02d}")
     # years, decades, centuries
-    m = re.fullmatch(rf"(?:(?:fiscal|calendar|the year|year|the fiscal year|fiscal year|the) )?{year}", s)
+    m = re.fullmatch(
+        rf"(?:(?:fiscal|calendar|the year|year|the fiscal year|fiscal year|the) )?{year}", s
+    )
     if m:
         y = int(m.group(1))
         return _Result(f"{y:04d}") if MIN_YEAR <= y <= MAX_YEAR else None
@@ -731,13 +769,18 @@ def _date_words(s: str, ctx: _Ctx) -> _Result | None:  # noqa: C901 - a flat lis
         if n and n > 0:
             return _Result(f"{n - 1:02d}")
     # weekday [part of day handled by _clock]
-    m = re.fullmatch(rf"(?:(\w+) )?({wday})", s)
-    if m and (m.group(1) is None or m.group(1) in (*lx.relative_past, *lx.relative_next, *lx.relative_this, "this")):
-        if m.group(2) in lx.ambiguous_weekdays and m.group(1) is None:
+    m = re.fullmatch(rf"(the )?(?:(\w+) )?({wday})", s)
+    if m and (
+        m.group(2) is None
+        or m.group(2) in (*lx.relative_past, *lx.relative_next, *lx.relative_this, "this")
+    ):
+        if m.group(3) in lx.ambiguous_weekdays and m.group(2) is None:
             return None
-        if pub is None:
-            return _Result(None)
-        return _Result(_weekday_date(pub, lx.weekdays[m.group(2)], tense, m.group(1), lx).isoformat())
+        if pub is None or (m.group(1) and m.group(2) in lx.narrative_relatives):
+            return _Result(None)  # "the following Wednesday": counted from a time in the story
+        return _Result(
+            _weekday_date(pub, lx.weekdays[m.group(3)], tense, m.group(2), lx).isoformat()
+        )
     # yesterday / today / tomorrow
     if s in lx.day_words:
         if pub is None:
@@ -764,8 +807,8 @@ def _date_words(s: str, ctx: _Ctx) -> _Result | None:  # noqa: C901 - a flat lis
         if pub is None:
             return _Result(None)
         if m.group(5):
-            delta = {"this": 0, "last": -1, "next": 1}[m.group(5)]
-            return _Result(f"{pub.year + delta:04d}-{code}")
+            shift = {"this": 0, "last": -1, "next": 1}[m.group(5)]
+            return _Result(f"{pub.year + shift:04d}-{code}")
         first_month = (n - 1) * (3 if kind == "quarter" else 6) + 1
         y = pub.year
         if tense != "future" and first_month > pub.month:
@@ -773,7 +816,10 @@ def _date_words(s: str, ctx: _Ctx) -> _Result | None:  # noqa: C901 - a flat lis
         return _Result(f"{y:04d}-{code}")
     # seasons
     m = re.fullmatch(rf"(?:(\w+) )?({_alt(lx.seasons)})(?: (?:of )?{year})?", s)
-    if m and (m.group(1) is None or m.group(1) in (*lx.relative_past, *lx.relative_next, *lx.relative_this, "this")):
+    if m and (
+        m.group(1) is None
+        or m.group(1) in (*lx.relative_past, *lx.relative_next, *lx.relative_this, "this")
+    ):
         code = lx.seasons[m.group(2)]
         if m.group(3):
             return _Result(f"{m.group(3)}-{code}")
@@ -787,8 +833,8 @@ def _date_words(s: str, ctx: _Ctx) -> _Result | None:  # noqa: C901 - a flat lis
         if u in ("W", "M", "Y", "Q", "WE") and not (m.group(2) or m.group(3)).endswith("s"):
             if pub is None:
                 return _Result(None)
-            delta = -1 if (m.group(1) or tense == "past") else 0
-            return _Result(_period(pub, u, delta, tense))
+            back = -1 if (m.group(1) or tense == "past") else 0
+            return _Result(_period(pub, u, back, tense))
     # "the year-ago quarter", "year-earlier results": the same period a year before
     m = re.fullmatch(r"(?:the )?(?:\w+ )?year (?:ago|earlier)(?: \w+)?", s)
     if m:
@@ -814,7 +860,7 @@ def _date_words(s: str, ctx: _Ctx) -> _Result | None:  # noqa: C901 - a flat lis
         if delta is not None:
             if pub is None:
                 return _Result(None)
-            if rel in ("following", "previous", "preceding", "prior", "same"):
+            if rel in lx.narrative_relatives:
                 return _Result(None)  # relative to a narrative time, not to the publication date
             return _Result(_period(pub, u, delta, tense))
     # earlier/later in the year
@@ -855,7 +901,7 @@ def _duration_or_offset(s: str, ctx: _Ctx) -> _Result | None:
     m = re.fullmatch(rf"(?:the )?(?:({rel}) )?(?:(.+?) )?(\S+)", s)
     if m:
         u = _unit(m.group(3), lx)
-        if not u or u == "WE" and not m.group(2):
+        if not u or (u == "WE" and not m.group(2)):
             return None
         qty = m.group(2)
         if qty is None:
@@ -864,7 +910,9 @@ def _duration_or_offset(s: str, ctx: _Ctx) -> _Result | None:
                     return _Result(_duration(None, u), "DURATION")  # "years", "decades"
                 if u in ("D", "W", "M", "Y", "DE", "CE"):
                     return _Result(_duration(1, u), "DURATION")  # "week" in "a bad week"
-            if m.group(1) in ("coming", "next", "past", "last", "recent") and m.group(3).endswith("s"):
+            if m.group(1) in ("coming", "next", "past", "last", "recent") and m.group(3).endswith(
+                "s"
+            ):
                 if ctx.refs:
                     future = m.group(1) in lx.relative_next
                     return _Result("FUTURE_REF" if future else "PAST_REF")
@@ -1033,7 +1081,7 @@ class _Candidate:
 
 
 def _set_word_ok(doc: Doc, start: int, end: int, lx: Lexicon) -> bool:
-    """"daily", "quarterly" are sets only as adverbs ("meets daily", not "a quarterly dividend")."""
+    """ "daily", "quarterly" are sets only as adverbs ("meets daily", not "a quarterly dividend")."""
     if doc.text[start:end].lower() not in lx.set_words:
         return True
     span = doc.char_span(start, end, alignment_mode="expand")
@@ -1081,8 +1129,10 @@ def _joinable(text: str, prev: _Candidate, gap: str, s: int, e: int, lx: Lexicon
         clockish = bool(lx.patterns.clock.search(left)) and bool(re.search(r"am|pm|:\d\d", left))
         return (clockish or left in lx.weekdays) and bool(re.search(r"\d", right))
     return False
+
+
 _LEAD = re.compile(
-    r"^(?:(?:in|on|at(?!\s+(?:least|most))|by|since|until|till|from|during|for|of|between|before|after|through|within)\s+)+",
+    r"^(?:(?:in|on|at(?!\s+(?:least|most))|by|since|until|till|from|during|for|of|between|before|after|through|within|following)\s+)+",
     re.I,
 )
 
@@ -1125,7 +1175,9 @@ def _split_points(text: str, s: int, e: int, lx: Lexicon) -> list[list[tuple[int
     seg = text[s:e]
     words = sorted(lx.split_words, key=len, reverse=True)
     alt = "|".join(
-        rf"\b{re.escape(w)}\b" if w[0].isalpha() else rf"(?<=\d){re.escape(w)}(?=\d)|\s{re.escape(w)}\s"
+        rf"\b{re.escape(w)}\b"
+        if w[0].isalpha()
+        else rf"(?<=\d){re.escape(w)}(?=\d)|\s{re.escape(w)}\s"
         for w in words
     )
     out = []
@@ -1218,7 +1270,11 @@ def _anchor_clock_times(doc: Doc, times: list[record.Time], pub: date | None) ->
     if pub is None:
         return
     day = pub.isoformat()
-    sents = [(sent.start_char, sent.end_char) for sent in doc.sents] if doc.has_annotation("SENT_START") else []
+    sents = (
+        [(sent.start_char, sent.end_char) for sent in doc.sents]
+        if doc.has_annotation("SENT_START")
+        else []
+    )
 
     def sent_of(pos: int) -> tuple[int, int]:
         for s, e in sents:
@@ -1229,12 +1285,19 @@ def _anchor_clock_times(doc: Doc, times: list[record.Time], pub: date | None) ->
     for i, t in enumerate(times):
         if t.type != "TIME" or not t.value or not t.value.startswith(day + "T"):
             continue
-        if normalize(t.text, None)[1] is not None or re.search(r"\b(?:today|tonight|this)\b", t.text, re.I):
+        if normalize(t.text, None)[1] is not None or re.search(
+            r"\b(?:today|tonight|this)\b", t.text, re.I
+        ):
             continue  # the expression names its own day
         ss, se = sent_of(t.span[0])
         best = None
         for o in times:
-            if o is t or not o.value or not _DAY_VALUE.fullmatch(o.value[:10]) or "T" in o.value and o.type == "TIME":
+            if (
+                o is t
+                or not o.value
+                or not _DAY_VALUE.fullmatch(o.value[:10])
+                or ("T" in o.value and o.type == "TIME")
+            ):
                 continue
             if ss <= o.span[0] < se:
                 dist = abs(o.span[0] - t.span[0])
@@ -1258,15 +1321,18 @@ def _resolve(
     for parts in options:
         results = [_resolve_one(doc, ps, pe, pub, refs, lx) for ps, pe in parts]
         found = [r for r in results if r is not None]
-        if any(r.value is not None for r in found) and len(found) >= 1:
-            if all(r is not None for r in results) or whole is None:
-                return found
+        resolved = any(r.value is not None for r in found)
+        if resolved and (all(r is not None for r in results) or whole is None):
+            return found
     # stray words at the edges ("its fourth quarter", "d'etat last year"): the longest
     # inner span, at most two words shorter on each side, that resolves
-    inner = _inner_span(doc, cand.start, cand.end, pub, refs, lx)
-    if inner is not None:
-        return [inner]
-    if whole is None or not _looks_temporal(whole.text, lx) and not _recognized(whole.text, pub, lx):
+    if whole is None or not _recognized(whole.text, pub, lx):
+        inner = _inner_span(doc, cand.start, cand.end, pub, refs, lx)
+        if inner is not None:
+            return [inner]
+    if whole is None or (
+        not _looks_temporal(whole.text, lx) and not _recognized(whole.text, pub, lx)
+    ):
         return []
     return [whole]
 
@@ -1280,7 +1346,9 @@ def _inner_span(
 
     def droppable(k: int) -> bool:
         w = re.sub(r"[^\w']", " ", doc.text[words[k][0] : words[k][1]].lower()).split()
-        return not any(x in vocab or x.rstrip("s") in vocab or any(c.isdigit() for c in x) for x in w)
+        return not any(
+            x in vocab or x.rstrip("s") in vocab or any(c.isdigit() for c in x) for x in w
+        )
 
     best: record.Time | None = None
     for i in range(min(3, n)):
@@ -1295,7 +1363,11 @@ def _inner_span(
             if e <= s:
                 continue
             t = _resolve_one(doc, s, e, pub, refs, lx)
-            if t is not None and t.value is not None and (best is None or len(t.text) > len(best.text)):
+            if (
+                t is not None
+                and t.value is not None
+                and (best is None or len(t.text) > len(best.text))
+            ):
                 best = t
     return best
 
@@ -1307,7 +1379,13 @@ def _time_vocabulary(lx: Lexicon) -> frozenset[str]:
         words.update(table)
     for group in (lx.seasons, lx.day_words, lx.refs, lx.set_words, lx.time_words):
         words.update(group)
-    for seq in (lx.relative_past, lx.relative_next, lx.relative_this, lx.offset_past, lx.offset_future):
+    for seq in (
+        lx.relative_past,
+        lx.relative_next,
+        lx.relative_this,
+        lx.offset_past,
+        lx.offset_future,
+    ):
         words.update(seq)
     return frozenset(w for phrase in words for w in phrase.split()) - {"a", "an", "the", "of"}
 

@@ -27,7 +27,9 @@ def fix_entities(doc: Doc, kb: ActorKB) -> Doc:
       line end ("Naif Rahma / Reuters") is a photo credit, not an actor;
     * trailing slashes and spaces are trimmed from entities;
     * a single-token GPE/ORG/NORP/LOC entity equal to the surname of a PERSON in
-      the same document (and not itself a KB name) is that person ("Soleimani's").
+      the same document (and not itself a KB name) is that person ("Soleimani's");
+    * an entity whose whole text is a KB country or seat name is a GPE, a demonym a
+      NORP ("Sri Lanka" tagged PERSON).
     """
     ents = list(doc.ents)
     surnames: set[str] = set()
@@ -56,6 +58,12 @@ def fix_entities(doc: Doc, kb: ActorKB) -> Doc:
             and kb.lookup(text) is None
         ):
             label = "PERSON"
+        elif label in ("PERSON", "ORG", "NORP", "LOC", "FAC"):
+            entry = kb.lookup(text)
+            if entry is not None and entry.kind in ("country", "seat"):
+                label = "GPE"  # "Sri Lanka" tagged PERSON
+            elif entry is not None and entry.kind == "demonym":
+                label = "NORP"
         fixed.append(Span(doc, start, end, label=label))
     doc.ents = filter_spans(fixed)
     return doc

@@ -683,7 +683,15 @@ def analyse_nominal(
     start = s if start is None else max(start, min(s, tok.i))
     end = e if end is None else end
     head_hit = _phrase_at(doc, tok.i + 1, start, kb)
-    if require_head and (head_hit is None or head_hit[0].kind in ("honorific", "modifier")):
+    if head_hit is not None and head_hit[0].kind in ("honorific", "modifier", "nonhome"):
+        head_hit = None
+    # without a sector noun at the head, a sector word and a country cue among the
+    # modifiers make an actor ("Israeli army bulldozers")
+    if (
+        require_head
+        and head_hit is None
+        and not (_modifier_sector(doc, start, tok.i, kb) and country_cues(doc, start, tok.i, kb))
+    ):
         return None
     sect = sector_of(doc, start, end, tok.i, kb)
     cues = country_cues(doc, start, tok.i, kb)
@@ -727,6 +735,8 @@ def analyse_nominal(
             (head_hit[0].phrase if head_hit is not None else sect.phrase),
         )
         m.title_kind = head_hit[0].kind if head_hit is not None else sect.kind
+    if not cues and animacy in ("group", "person"):
+        cues = _place_cues(tok, kb)  # "demonstrators in Baghdad", "inhabitants of the Golan"
     if cues:
         m.country, m.countries, m.country_strength = _cue_country(cues), _countries(cues), EXPLICIT
         body = _body_sector(cues)
@@ -738,6 +748,31 @@ def analyse_nominal(
     if animacy == "org" and (m.definite or m.country):
         m.entity_key = ("NOM", m.country or "", m.sector or "", _lemma(tok))
     return m
+
+
+def _place_cues(tok: Token, kb: ActorKB) -> list[Cue]:
+    """Country cues in an "in/of/from <place>" phrase after a head noun for people."""
+    from .context import city_table
+
+    doc = tok.doc
+    for prep in tok.rights:
+        if prep.dep_ != "prep" or prep.lower_ not in ("in", "of", "from"):
+            continue
+        for obj in prep.children:
+            if obj.dep_ != "pobj":
+                continue
+            o_start, o_end = np_extent(obj)
+            cues = [c for c in country_cues(doc, o_start, o_end, kb) if c.entry.kind != "actor"]
+            if cues:
+                return cues
+            ent = ent_of(obj)
+            if ent is not None and ent.label_ in ("GPE", "LOC"):
+                hit = city_table().get(ent.text)
+                if hit is not None:
+                    name = kb.country_name(hit[1]) or hit[1]
+                    return [Cue(ent.start, ent.end, KBEntry(name, "GPE", hit[1], None, "city"))]
+        break
+    return []
 
 
 def _body_sector(cues: list[Cue]) -> str | None:

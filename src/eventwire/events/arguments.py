@@ -73,6 +73,9 @@ DOCUMENT_NOUNS = frozenset(
 )  # fmt: skip
 
 
+#: types where "X and Y did it" means X did it with Y
+SYMMETRIC_TYPES = frozenset({"AGREE", "CONSULT", "COOPERATE"})
+
 #: "claimed responsibility for the attack", "took credit for the bombing"
 CLAIM_NOUNS = frozenset({"responsibility", "credit", "blame"})
 
@@ -276,6 +279,11 @@ def verbal_arguments(trigger: Token, event_type: str, with_words: tuple[str, ...
         found = _prep_object(trigger, TARGET_PREPS.get(event_type, ()), used_preps)
         if found:
             target = Argument(found[0], found[1])
+    if target is None and event_type in SYMMETRIC_TYPES and args.actor is not None:
+        # "X and Y signed an accord", "X and Y met": the second party is the target
+        conj = next((c for c in args.actor.token.children if c.dep_ == "conj"), None)
+        if conj is not None:
+            target = Argument(conj, args.actor.path + ">conj")
     args.target = target
     # instruments and means: "by an American drone", "in an air strike", "with rockets"
     for c in trigger.children:

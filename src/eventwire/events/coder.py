@@ -16,6 +16,7 @@ or reported clause).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -60,9 +61,17 @@ class EventCoder:
 
     def __init__(self, trigger_files: Sequence[str] = (), min_confidence: float = 0.0) -> None:
         self.lexicon: Lexicon = load_lexicon([*trigger_files] if trigger_files else None)
-        self.cues: FactualityCues = self.lexicon.factuality_cues()
+        discourse = _discourse_words()
+        base = self.lexicon.factuality_cues()
+        self.cues: FactualityCues = dataclasses.replace(
+            base,
+            hypothetical=base.hypothetical | discourse.get("hypothetical", frozenset()),
+            future=base.future | discourse.get("future", frozenset()),
+            negative_subjects=discourse.get("negative_subject", frozenset()),
+            future_preps=discourse.get("future_prep", frozenset()),
+        )
         self.min_confidence = min_confidence
-        self.background = _background_phrases()
+        self.background = discourse.get("background", frozenset())
 
     # ----------------------------------------------------------------- matching
     def _segment_of(self, doc: Doc, segments: list[Segment], token: Token) -> str | None:
@@ -78,13 +87,26 @@ class EventCoder:
         pos = "VERB" if token.pos_ in ("VERB", "AUX") else "NOUN" if token.pos_ in ("NOUN", "PROPN") else None
         if pos is None:
             return []
-        lemma = token.lemma_.lower()
+        if token.ent_type_ in ("DATE", "TIME"):
+            return []  # "in March", "Monday's march" as a date
+        lemma, pos = self.lexicon.fixed_lemma(token.lower_, token.lemma_, pos)
         entries = list(self.lexicon.lookup(lemma, pos))
         if not entries and pos == "NOUN" and token.tag_ == "VBG":
             entries = list(self.lexicon.lookup(lemma, "VERB"))
         if not entries and token.lower_ != lemma:
             entries = list(self.lexicon.lookup(token.lower_, pos))
         ok = [e for e in entries if self._constraints_hold(token, e)]
+        if pos == "NOUN" and token.dep_ in ("dobj", "pobj"):
+            # a support verb may fix the type: "went on strike" is a protest
+            verb = token.head if token.dep_ == "dobj" else token.head.head
+            words = {c.lower_ for c in verb.children if c.dep_ in ("prt", "prep")} | {token.head.lower_}
+            lights = [
+                lv for lv in self.lexicon.light_verb(verb.lemma_.lower())
+                if lv.types and all(w in words for w in lv.with_words)
+            ]  # fmt: skip
+            if lights:
+                typed = [e for e in ok if any(lv.allows(e.type) for lv in lights)]
+                ok = typed or ok
         # the most specific entries first: more required words, then prior weight
         ok.sort(key=lambda e: (-e.specificity, -e.weight))
         return ok
@@ -94,9 +116,9 @@ class EventCoder:
         for c in token.children:
             words.add(c.lemma_.lower())
             words.add(c.lower_)
-            if c.dep_ in ("prt", "dobj", "prep", "compound", "amod"):
+            if c.dep_ in ("prt", "dobj", "prep", "compound", "amod", "agent"):
                 for cc in c.children:
-                    if cc.dep_ in ("prep", "prt", "compound"):
+                    if cc.dep_ in ("prep", "prt", "compound", "pobj"):
                         words.add(cc.lemma_.lower())
                         words.add(cc.lower_)
         return words
@@ -116,8 +138,15 @@ class EventCoder:
         if token.dep_ in ("acl", "relcl") and token.head.pos_ in ("NOUN", "PROPN", "PRON"):
             objs.append(token.head)
         if token.pos_ in ("NOUN", "PROPN"):
-            # a nominal trigger's own modifiers ("hunger strike", "peace talks")
-            objs.extend(c for c in token.children if c.dep_ in ("compound", "amod"))
+            # a nominal trigger's own modifiers and actor ("hunger strike", "teachers' strike",
+            # "a strike by workers")
+            objs.extend(c for c in token.children if c.dep_ in ("compound", "amod", "poss"))
+            for c in token.children:
+                if c.dep_ == "prep" and c.lower_ == "by":
+                    objs.extend(x for x in c.children if x.dep_ == "pobj")
+        elif not any(c.dep_ in ("dobj", "nsubjpass") for c in token.children):
+            # an active verb without object: its subject ("US troops will leave", "miners struck")
+            objs.extend(c for c in token.children if c.dep_ == "nsubj")
         pairs: list[tuple[str, str]] = []
         for o in objs:
             pairs.append((o.lemma_.lower(), o.ent_type_))
@@ -204,6 +233,7 @@ class EventCoder:
         from .coref import link_mentions
 
         link_mentions(events, doc)
+        _targets_through_events(events)
         self._discount_references(events, mentions)
         events = [e for e in events if e.confidence >= self.min_confidence]
         for n, ev in enumerate(events, 1):
@@ -347,15 +377,19 @@ class EventCoder:
                 linked = _linked_time(extra, times)
                 if linked:
                     break
+        if linked is not None and not _is_point(linked):
+            linked = None
+        sent = m.token.sent
         if linked is None:
-            sent = m.token.sent
-            same = [
-                t for t in times
-                if sent.start_char <= t.span[0] < sent.end_char and t.value and t.type in ("DATE", "TIME")
-                and not t.value.startswith("P")
-            ]  # fmt: skip
+            same = [t for t in times if sent.start_char <= t.span[0] < sent.end_char and _is_point(t)]
             if len(same) == 1:
                 linked = same[0]
+        if linked is None and m.fact.label == ASSERTED:
+            # temporal focus: the last date stated earlier in the same paragraph
+            para_start = doc.text.rfind("\n\n", 0, m.token.idx)
+            before = [t for t in times if para_start < t.span[0] < sent.start_char and _is_point(t)]
+            if before:
+                linked = before[-1]
         if linked is not None and linked.value:
             value = linked.value.split("T")[0]
             src = "explicit" if _EXPLICIT_DATE.search(linked.text) else "relative"
@@ -397,6 +431,10 @@ class EventCoder:
             country_place = _country_place(places, actor.country)
             if country_place is not None:
                 return country_place, "article"
+        if linked is None:
+            focus = focus_place(doc, places)
+            if focus is not None:
+                linked, source = focus, "article"
         if linked is None:
             segments: list[Segment] = doc._.segments or []
             for seg in segments:
@@ -487,12 +525,16 @@ class EventCoder:
         is usually a reference, not a report: its confidence is halved.
         """
         by_span = {(m.token.idx, m.token.idx + len(m.token.text)): m for m in mentions}
+        trigger_tokens = {m.token.i: m for m in mentions}
         seen: set[str] = set()
         for ev in events:
             m = by_span.get(ev.trigger.span)
             if m is not None and not _is_verbal(m.token):
                 bare = ev.actor is None and ev.target is None
-                if (bare and ev.type in seen) or m.background:
+                # the object of another kind of action: "lifted the curfew", "condemned the attack"
+                governor = trigger_tokens.get(m.token.head.i) if m.token.dep_ in ("dobj", "nsubjpass") else None
+                argument = governor is not None and governor.entry.type != m.entry.type and bare
+                if (bare and ev.type in seen) or m.background or argument:
                     ev.confidence = round(ev.confidence * 0.5, 3)
             seen.add(ev.type)
 
@@ -536,18 +578,45 @@ class EventCoder:
         events.sort(key=lambda e: e.trigger.span)
 
 
-def _background_phrases() -> frozenset[str]:
+def _discourse_words() -> dict[str, frozenset[str]]:
+    """``data/events/discourse.tsv``: cue words by kind."""
     from importlib import resources
 
     path = resources.files("eventwire.data").joinpath("events", "discourse.tsv")
-    out = set()
+    out: dict[str, set[str]] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#") or line.startswith("kind\t"):
             continue
         kind, words, *_ = line.split("\t")
-        if kind == "background":
-            out.add(words.strip().lower())
-    return frozenset(out)
+        out.setdefault(kind.strip(), set()).add(words.strip().lower())
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+_LOCAL_FEATURES = frozenset({"city", "town", "village", "airport", "landmark", "district", "neighbourhood", "admin2"})
+
+
+def focus_place(doc: Doc, places: list[Place]) -> Place | None:
+    """The place the article is about: the local place (city level or finer) named
+    most often in the body, if one is named at least twice and more than any other."""
+    from collections import Counter
+
+    segments: list[Segment] = doc._.segments or []
+    skip = [s.span for s in segments if s.kind in ("dateline", "caption", "credit", "boilerplate")]
+    counts: Counter[str] = Counter()
+    first: dict[str, Place] = {}
+    for p in places:
+        if not p.name or (p.feature or "city") not in _LOCAL_FEATURES:
+            continue
+        if any(a <= p.span[0] < b for a, b in skip):
+            continue
+        counts[p.name] += 1
+        first.setdefault(p.name, p)
+    if not counts:
+        return None
+    ranked = counts.most_common(2)
+    if ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None
+    return first[ranked[0][0]]
 
 
 def home_country(doc: Doc) -> str | None:
@@ -596,6 +665,28 @@ def _with_home_country(actor: Actor | None, home: str | None) -> Actor | None:
     if actor.entity is None and actor.sector is None:
         return actor  # not recognisably an actor ("the area", "it")
     return actor.model_copy(update={"country": home})
+
+
+def _targets_through_events(events: list[Event]) -> None:
+    """"condemned the attack", "denied the accusations": when a target is itself an
+    event mention, the target is that event's actor ("the attack" → the attacker)."""
+    by_trigger = {e.trigger.span: e for e in events}
+    for ev in events:
+        t = ev.target
+        if t is None or t.span is None:
+            continue
+        other = next(
+            (o for span, o in by_trigger.items() if o is not ev and t.span[0] <= span[0] and span[1] <= t.span[1]),
+            None,
+        )
+        if other is None:
+            continue
+        ev.target = other.actor.model_copy() if other.actor is not None else None
+
+
+def _is_point(t: Time) -> bool:
+    """A time that dates an action: a calendar date or time, not a duration or a set."""
+    return bool(t.value) and t.type in ("DATE", "TIME") and not str(t.value).startswith(("P", "X"))
 
 
 def _is_verbal(token: Token) -> bool:

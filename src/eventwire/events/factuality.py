@@ -52,6 +52,8 @@ class FactualityCues:
     conditional_marks: frozenset[str] = frozenset({"if", "unless", "whether"})
     future_aux: frozenset[str] = frozenset({"will", "shall", "'ll", "wo"})
     hypothetical_aux: frozenset[str] = frozenset({"could", "might", "may", "should", "ca"})
+    negative_subjects: frozenset[str] = frozenset()  # nobody, no one, none: "no one was injured"
+    future_preps: frozenset[str] = frozenset()  # "ahead of": the nominal event is still to come
 
 
 @dataclass
@@ -92,6 +94,18 @@ def _local(token: Token, cues: FactualityCues, result: Factuality, *, own: bool)
                 has_if_clause = True
         elif c.dep_ == "advmod" and low in ("never",):
             result.add(NEGATED, f"never@{token.text}")
+    if token.pos_ in ("VERB", "AUX"):
+        # a negative subject negates its predicate: "no one was injured", "not everyone welcomed"
+        for subj in token.children:
+            if subj.dep_ not in ("nsubj", "nsubjpass"):
+                continue
+            phrase = " ".join(t.lower_ for t in subj.subtree if t.i <= subj.i)
+            if (
+                subj.lower_ in cues.negative_subjects
+                or phrase in cues.negative_subjects
+                or any(c.dep_ in ("neg",) or (c.dep_ == "det" and c.lower_ == "no") for c in subj.children)
+            ):
+                result.add(NEGATED, f"{phrase}@{token.text}")
     if has_if_clause and any(c.lower_ == "would" for c in token.children if c.dep_ == "aux"):
         result.add(HYPOTHETICAL, f"if+would@{token.text}")
     # the token itself sits in a conditional clause
@@ -119,6 +133,11 @@ def factuality(trigger: Token, cues: FactualityCues, max_hops: int = 6) -> Factu
     result = Factuality()
     _local(trigger, cues, result, own=True)
     node = trigger
+    if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ == "pobj":
+        prep = trigger.head
+        phrase = f"{prep.head.lower_} {prep.lower_}" if prep.head is not prep else prep.lower_
+        if phrase in cues.future_preps or prep.lower_ in cues.future_preps:
+            result.add(FUTURE, phrase)
     if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ in ("nsubj", "nsubjpass") and trigger.head.pos_ in ("VERB", "AUX"):
         # a nominal event that is the subject of its predicate takes the predicate's
         # modality: "if air strikes continue", "protests could erupt"
@@ -133,13 +152,22 @@ def factuality(trigger: Token, cues: FactualityCues, max_hops: int = 6) -> Factu
         if node.dep_ == "relcl" or (node.dep_ == "acl" and not _infinitival(node)):
             break
         hlemma = head.lemma_.lower()
-        if head.pos_ in ("VERB", "AUX") and hlemma in cues.speech and node.dep_ in ("ccomp", "xcomp", "advcl", "conj", "dobj"):
-            break  # reported content keeps its own factuality
+        if head.pos_ in ("VERB", "AUX") and hlemma in cues.speech and node.dep_ in ("ccomp", "advcl", "conj", "dobj"):
+            break  # reported content keeps its own factuality ("told them to leave" does not stop)
         if node.dep_ == "conj":
             # a conjunct shares its first conjunct's governors, not its modifiers
             node = head
             continue
         if head.pos_ in ("VERB", "AUX", "NOUN", "PROPN", "ADJ"):
+            # multi-word cues: "rule out", "call for", "set to"
+            particles = [c.lower_ for c in head.children if c.dep_ in ("prt", "prep", "aux") and c is not node]
+            phrases = {f"{hlemma} {p}" for p in particles}
+            if phrases & cues.negation:
+                result.add(NEGATED, next(iter(phrases & cues.negation)))
+            elif phrases & cues.hypothetical:
+                result.add(HYPOTHETICAL, next(iter(phrases & cues.hypothetical)))
+            elif phrases & cues.future:
+                result.add(FUTURE, next(iter(phrases & cues.future)))
             if hlemma in cues.negation or head.lower_ in cues.negation:
                 result.add(NEGATED, f"{head.text}")
             elif hlemma in cues.hypothetical:

@@ -32,6 +32,10 @@ PLACE_LABELS = ("GPE", "LOC", "FAC")
 RESCUE_LABELS = ("PERSON", "ORG")
 #: A city reached from a RESCUE_LABELS entity must be a capital or this populous.
 _RESCUE_POPULATION = 1_000_000
+#: A weak mention (an ORG/PERSON/untagged name) must name a town at least this populous ...
+_WEAK_POPULATION = 5_000
+#: ... in a country that this many other (non-weak) names of the article resolve to.
+_WEAK_SUPPORT = 1
 
 #: Words after a name that make it a facility of that name ("Baghdad airport").
 _AIRPORT_WORDS = ("airport", "airfield", "air base", "airbase", "international airport")
@@ -153,6 +157,8 @@ class _Mention:
     is_qualifier: bool = False
     candidates: list[Candidate] = field(default_factory=list)
     chosen: Candidate | None = None
+    #: found outside the place labels and kept only if its choice is well supported
+    weak: bool = False
 
 
 # ---------------------------------------------------------------------------
@@ -177,6 +183,19 @@ def _is_adjective(ent: Span, cands: list[Candidate]) -> bool:
     if tok.tag_ not in ("JJ", "NNPS", "NNS") and tok.pos_ != "ADJ":
         return False
     return not any(c.match != 1 for c in cands)
+
+
+def _plausible_shape(span: Span, label: str) -> bool:
+    """A name that could be a place's: not an acronym, short, a PERSON only as one word."""
+    text = span.text
+    if text.isupper() or len(span) > 3 or not text[:1].isupper():
+        return False
+    if not all(ch.isalpha() or ch in " -.'’" for ch in text):
+        return False
+    if label == "PERSON":
+        doc = span.doc
+        return len(span) == 1 and not (span.end < len(doc) and doc[span.end].is_title)
+    return True
 
 
 def _rescued(ent: Span, cands: list[Candidate]) -> bool:
@@ -209,6 +228,47 @@ def _rescued(ent: Span, cands: list[Candidate]) -> bool:
     return False
 
 
+def _strong(c: Candidate) -> bool:
+    """An entry well known enough to be read as a place wherever its own name appears."""
+    if c.match == 1:
+        return False
+    if c.feature in ("country", "region", "sea", "admin1"):
+        return True
+    return c.feature == "city" and (c.capital or c.population >= _RESCUE_POPULATION)
+
+
+def _weak_candidates(cands: list[Candidate]) -> bool:
+    """Whether a name outside the place labels may still be a place (own name, a real town)."""
+    return any(
+        c.match != 1
+        and (c.feature in ("country", "admin1", "region", "sea") or c.population >= _WEAK_POPULATION)
+        for c in cands
+    )
+
+
+def _untagged_names(doc: Doc) -> list[Span]:
+    """Runs of capitalized proper nouns (up to 3) that no entity covers."""
+    runs: list[Span] = []
+    i = 0
+    while i < len(doc):
+        tok = doc[i]
+        if tok.ent_iob_ == "O" and tok.pos_ == "PROPN" and tok.is_title:
+            j = i
+            while (
+                j + 1 < len(doc)
+                and j + 1 - i < 3
+                and doc[j + 1].ent_iob_ == "O"
+                and doc[j + 1].pos_ == "PROPN"
+                and doc[j + 1].is_title
+            ):
+                j += 1
+            runs.append(doc[i : j + 1])
+            i = j + 1
+        else:
+            i += 1
+    return runs
+
+
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Token bounds without a leading determiner or trailing possessive/punctuation."""
     while start < end and (doc[start].lower_ == "the" or doc[start].is_punct):
@@ -234,15 +294,19 @@ def _ner_mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
         t.text for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e if t.is_title
     }
     out: list[_Mention] = []
-    for ent in doc.ents:
+    for ent in [*doc.ents, *_untagged_names(doc)]:
+        weak = False
         if ent.label_ not in PLACE_LABELS:
-            if ent.label_ not in RESCUE_LABELS:
+            if ent.label_ not in RESCUE_LABELS and ent.label_:
                 continue
             s, e = _trim(doc, ent.start, ent.end)
             if s >= e or _is_person(doc[s:e], person_tokens):
                 continue
-            if not _rescued(doc[s:e], gaz.lookup(doc[s:e].text)):
-                continue
+            cands = gaz.lookup(doc[s:e].text)
+            if not _rescued(doc[s:e], cands):
+                if not _plausible_shape(doc[s:e], ent.label_) or not _weak_candidates(cands):
+                    continue
+                weak = True
         start, end = _trim(doc, ent.start, ent.end)
         if start >= end:
             continue
@@ -271,10 +335,11 @@ def _ner_mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
                 start=full.start_char,
                 end=full.end_char,
                 text=full.text,
-                label=ent.label_,
+                label=ent.label_ or "PROPN",
                 span=full,
                 airport=airport,
                 admin_hint=nxt in _ADMIN_WORDS,
+                weak=weak,
             )
             m.candidates = _lookup(gaz, m.text)
             if _is_adjective(piece, m.candidates):
@@ -450,7 +515,7 @@ def _context(mentions: list[_Mention]) -> _Context:
     ctx = _Context()
     for m in mentions:
         c = m.chosen
-        if c is None or not c.country:
+        if c is None or not c.country or m.weak:
             continue
         key = normalize(m.text)
         ctx.countries.setdefault(c.country, set()).add(key)
@@ -473,10 +538,28 @@ def _resolve(mentions: list[_Mention]) -> None:
     for m in mentions:
         if not m.is_qualifier:
             m.chosen = _choose(m, None)
+    ctx = _context(mentions)
     for _round in range(_CONTEXT_ROUNDS):
-        ctx = _context(mentions)
         for m in mentions:
             m.chosen = _choose(m, ctx)
+        ctx = _context(mentions)
+    # a weak mention stays only if what it chose is well known, or sits in a country
+    # (and near a place) that other names of the article already point to
+    for m in mentions:
+        if m.weak:
+            c = m.chosen
+            key = normalize(m.text)
+            m.weak = not (
+                c is not None
+                and (
+                    _strong(c)
+                    or (
+                        c.country is not None
+                        and len(ctx.countries.get(c.country, set()) - {key}) >= _WEAK_SUPPORT
+                        and ctx.near(c.lat, c.lon, key)
+                    )
+                )
+            )
 
 
 def _place(m: _Mention) -> record.Place:
@@ -510,7 +593,7 @@ def resolve_doc(
     mentions = sorted(dateline + ner, key=lambda m: (m.start, m.end))
     _link_qualifiers(doc, mentions)
     _resolve(mentions)
-    return [(_place(m), m.chosen) for m in mentions]
+    return [(_place(m), m.chosen) for m in mentions if not m.weak]
 
 
 def find_places(doc: Doc, gazetteer: Gazetteer | None = None) -> list[record.Place]:

@@ -1,0 +1,349 @@
+"""Tests of eventwire.times: finding, normalizing and linking temporal expressions.
+
+All sentences are our own; the publication date is Monday 2020-01-06 unless said.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from eventwire import record
+from eventwire.errors import DataFileError
+from eventwire.nlp import load_model
+from eventwire.times import (
+    add_to_pipeline,
+    find_times,
+    linked_time,
+    load_lexicon,
+    normalize,
+    valid_pubdate,
+)
+
+PUB = date(2020, 1, 6)  # a Monday
+GOLD_DEV = Path(__file__).resolve().parents[2] / "shared" / "gold" / "dev"
+
+
+@pytest.fixture(scope="session")
+def nlp():  # type: ignore[no-untyped-def]
+    return load_model()
+
+
+def times_of(nlp, text: str, pub: date | None = PUB, **kw) -> list[record.Time]:  # type: ignore[no-untyped-def]
+    doc = nlp(text)
+    out = find_times(doc, pub, **kw)
+    for t in out:  # every span is exact
+        assert doc.text[t.span[0] : t.span[1]] == t.text
+    return out
+
+
+def value_of(nlp, text: str, phrase: str, pub: date | None = PUB, **kw) -> str | None:  # type: ignore[no-untyped-def]
+    """The value of the time whose text is ``phrase``; fails if there is none."""
+    found = {t.text: t for t in times_of(nlp, text, pub, **kw)}
+    assert phrase in found, f"{phrase!r} not found in {list(found)}"
+    return found[phrase].value
+
+
+def texts(nlp, text: str, pub: date | None = PUB) -> list[str]:  # type: ignore[no-untyped-def]
+    return [t.text for t in times_of(nlp, text, pub)]
+
+
+# --------------------------------------------------------------------------- explicit dates
+
+
+@pytest.mark.parametrize(
+    ("sentence", "phrase", "value"),
+    [
+        ("The treaty was signed on January 3, 2020 in Geneva.", "January 3, 2020", "2020-01-03"),
+        ("The treaty was signed on 3 January 2020 in Geneva.", "3 January 2020", "2020-01-03"),
+        ("The decree dated 2019-11-21 was published.", "2019-11-21", "2019-11-21"),
+        ("The decree dated 11/21/2019 was published.", "11/21/2019", "2019-11-21"),
+        ("Elections were held in January 2019.", "January 2019", "2019-01"),
+        ("The party was founded in 1998.", "1998", "1998"),
+        ("The ceasefire collapsed on Sept. 14, 2019, officials said.", "Sept. 14, 2019", "2019-09-14"),
+        ("Talks resumed on Friday, Jan. 3, 2020, in Doha.", "Friday, Jan. 3, 2020", "2020-01-03"),
+        ("The mission began in the 1990s.", "the 1990s", "199"),
+        ("Profits fell in the third quarter of 2019.", "the third quarter of 2019", "2019-Q3"),
+    ],
+)
+def test_explicit_dates(nlp, sentence: str, phrase: str, value: str) -> None:  # type: ignore[no-untyped-def]
+    assert value_of(nlp, sentence, phrase) == value
+
+
+def test_month_day_without_year_takes_nearest_year(nlp) -> None:  # type: ignore[no-untyped-def]
+    # published 2020-01-06: Dec. 28 is last year's, Jan. 3 this year's
+    assert value_of(nlp, "The convoy was attacked on Dec. 28.", "Dec. 28") == "2019-12-28"
+    assert value_of(nlp, "The convoy was attacked on Jan. 3.", "Jan. 3") == "2020-01-03"
+
+
+def test_weekday_picks_year_of_month_day(nlp) -> None:  # type: ignore[no-untyped-def]
+    # 2 Jan 2019 was a Wednesday; 2 Jan 2020 a Thursday
+    assert value_of(nlp, "They met on Wednesday, Jan. 2.", "Wednesday, Jan. 2") == "2019-01-02"
+
+
+def test_impossible_date_has_null_value(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert value_of(nlp, "The vote on February 30, 2020 was annulled.", "February 30, 2020") is None
+
+
+# --------------------------------------------------------------------------- relative dates
+
+
+def test_weekdays_follow_tense(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert value_of(nlp, "He was killed in a strike on Friday.", "Friday") == "2020-01-03"
+    assert value_of(nlp, "The ministers met on Monday.", "Monday") == "2020-01-06"
+    assert value_of(nlp, "The ministers will meet on Thursday.", "Thursday") == "2020-01-09"
+    assert value_of(nlp, "The envoy is expected to arrive on Friday.", "Friday") == "2020-01-10"
+    # no tense (a headline fragment): the most recent one
+    assert value_of(nlp, "Protests in the capital on Saturday", "Saturday") == "2020-01-04"
+
+
+def test_last_and_next_weekday(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert value_of(nlp, "They met last Monday.", "last Monday") == "2019-12-30"
+    assert value_of(nlp, "They meet next Monday.", "next Monday") == "2020-01-13"
+    assert value_of(nlp, "They met the following Monday.", "the following Monday") is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "phrase", "value"),
+    [
+        ("Rebels shelled the town yesterday.", "yesterday", "2020-01-05"),
+        ("The court rules today.", "today", "2020-01-06"),
+        ("The court will rule tomorrow.", "tomorrow", "2020-01-07"),
+        ("Clashes erupted last week.", "last week", "2020-W01"),
+        ("Clashes erupted last month.", "last month", "2019-12"),
+        ("Clashes erupted last year.", "last year", "2019"),
+        ("Talks continue this week.", "this week", "2020-W02"),
+        ("The law was passed earlier this month.", "earlier this month", "2020-01"),
+        ("The plant closed three days ago.", "three days ago", "2020-01-03"),
+        ("The elections are due next year.", "next year", "2021"),
+    ],
+)
+def test_relative_dates(nlp, sentence: str, phrase: str, value: str) -> None:  # type: ignore[no-untyped-def]
+    assert value_of(nlp, sentence, phrase) == value
+
+
+def test_month_alone_follows_tense(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert value_of(nlp, "The parliament voted in March.", "March") == "2019-03"
+    assert value_of(nlp, "The parliament will vote in March.", "March") == "2020-03"
+
+
+def test_year_offset_takes_period_of_sentence(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Exports fell in the third quarter from a year earlier."
+    assert value_of(nlp, text, "the third quarter") == "2019-Q3"
+    assert value_of(nlp, text, "a year earlier") == "2018-Q3"
+
+
+# --------------------------------------------------------------------------- times, durations, sets
+
+
+def test_parts_of_day_and_clock_times(nlp) -> None:  # type: ignore[no-untyped-def]
+    found = {t.text: t for t in times_of(nlp, "Gunmen opened fire on Monday night.")}
+    assert found["Monday night"].value == "2020-01-06TNI"
+    assert found["Monday night"].type == "TIME"
+    assert value_of(nlp, "The blast happened last night.", "last night") == "2020-01-05TNI"
+    # a clock time takes the day named in its sentence
+    text = "The strike hit the base on Friday at 10 a.m."
+    assert value_of(nlp, text, "10 a.m.") == "2020-01-03T10:00"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "phrase", "value"),
+    [
+        ("The siege lasted three days.", "three days", "P3D"),
+        ("The siege lasted two weeks.", "two weeks", "P2W"),
+        ("He was held for 24 hours.", "24 hours", "PT24H"),
+        ("The war lasted several years.", "several years", "PXY"),
+        ("The truce held for eight trading days.", "eight trading days", "P8D"),
+    ],
+)
+def test_durations(nlp, sentence: str, phrase: str, value: str) -> None:  # type: ignore[no-untyped-def]
+    found = {t.text: t for t in times_of(nlp, sentence)}
+    assert found[phrase].value == value
+    assert found[phrase].type == "DURATION"
+
+
+def test_sets(nlp) -> None:  # type: ignore[no-untyped-def]
+    found = {t.text: t for t in times_of(nlp, "Protesters gather every Friday outside the ministry.")}
+    assert found["every Friday"].value == "XXXX-WXX-5"
+    assert found["every Friday"].type == "SET"
+
+
+def test_vague_expressions(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "More troops will arrive in the coming days, and aid was recently cut."
+    assert value_of(nlp, text, "the coming days") is None
+    assert value_of(nlp, text, "recently") is None
+    assert value_of(nlp, text, "the coming days", refs=True) == "FUTURE_REF"
+    assert value_of(nlp, text, "recently", refs=True) == "PAST_REF"
+
+
+def test_range_is_split(nlp) -> None:  # type: ignore[no-untyped-def]
+    found = times_of(nlp, "The border stays closed from Monday to Friday.")
+    assert [t.text for t in found] == ["Monday", "Friday"]
+
+
+# --------------------------------------------------------------------------- false positives
+
+
+def test_modal_may_and_verb_march_are_not_dates(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert texts(nlp, "Officials may march to the palace.") == []
+    assert texts(nlp, "May the talks succeed, he said.") == []
+    found = texts(nlp, "The talks may resume in May.")
+    assert found == ["May"]
+
+
+def test_non_dates_are_not_found(nlp) -> None:  # type: ignore[no-untyped-def]
+    for sentence in (
+        "He came second in the race.",
+        "The car was driven to the border.",
+        "Note on: the list of 2,500 names.",
+        "About 5,000 troops and 300 vehicles crossed.",
+        "The quarterly report was late.",
+    ):
+        assert texts(nlp, sentence) == [], sentence
+
+
+def test_ages_are_not_times(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert texts(nlp, "A 64-year-old man was arrested.") == []
+    assert texts(nlp, "The victim, 23 years old, was a student.") == []
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+def test_bad_input_never_raises(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert find_times(None, PUB) == []
+    assert find_times("Friday", PUB) == []  # type: ignore[arg-type]
+    assert find_times(nlp(""), PUB) == []
+    assert find_times(nlp("!!! ??? ..."), PUB) == []
+    long = "On Friday, " + "the the " * 2000 + "they met."
+    assert [t.text for t in find_times(nlp(long), PUB)] == ["Friday"]
+
+
+@pytest.mark.parametrize("pub", [None, date(1850, 5, 1), date(2999, 1, 1), "not a date", 20200106])
+def test_unusable_pubdate(nlp, pub) -> None:  # type: ignore[no-untyped-def]
+    text = "The army attacked on Friday, and on January 3, 2020 it withdrew."
+    found = {t.text: t.value for t in times_of(nlp, text, pub)}
+    assert found["Friday"] is None  # relative: cannot be resolved
+    assert found["January 3, 2020"] == "2020-01-03"  # absolute: still resolved
+
+
+def test_pubdate_forms() -> None:
+    assert valid_pubdate(datetime(2020, 1, 6, 12, 30)) == PUB
+    assert valid_pubdate("2020-01-06") == PUB
+    assert valid_pubdate("06/01/2020") is None
+    assert valid_pubdate(date(1899, 12, 31)) is None
+
+
+def test_normalize_never_raises() -> None:
+    for junk in ("", " ", "???", "the the the", "99/99/9999", "0000-00-00", "February 31", "x" * 5000):
+        ok, value, _ = normalize(junk, PUB)
+        assert value is None or isinstance(value, str)
+    assert normalize("February 31, 2020", PUB) == (True, None, "DATE")
+
+
+def test_lexicon_errors_name_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "lexicon.json"
+    bad.write_text('{\n "months": {"jan": 1,}\n}', encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"lexicon\.json:2"):
+        load_lexicon(bad)
+    missing = tmp_path / "partial.json"
+    missing.write_text(json.dumps({"months": {"jan": 1}}), encoding="utf-8")
+    with pytest.raises(DataFileError, match="partial.json.*missing entry"):
+        load_lexicon(missing)
+
+
+# --------------------------------------------------------------------------- linking
+
+
+def _link(nlp, text: str, trigger: str) -> record.Time | None:  # type: ignore[no-untyped-def]
+    doc = nlp(text)
+    times = find_times(doc, PUB)
+    tok = next(t for t in doc if t.text == trigger)
+    return linked_time(tok, times)
+
+
+def test_linked_time_direct(nlp) -> None:  # type: ignore[no-untyped-def]
+    t = _link(nlp, "He was killed by a drone at the airport on Friday.", "killed")
+    assert t is not None and t.text == "Friday" and t.value == "2020-01-03"
+    t = _link(nlp, "The attack on Friday killed five people.", "attack")
+    assert t is not None and t.text == "Friday"
+
+
+def test_linked_time_through_head_chain(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The parliament adopted a resolution on Sunday calling on foreign troops to leave."
+    t = _link(nlp, text, "calling")
+    assert t is not None and t.text == "Sunday"
+
+
+def test_linked_time_prefers_own_clause(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Officials said on Monday that rebels attacked the town on Saturday."
+    t = _link(nlp, text, "attacked")
+    assert t is not None and t.text == "Saturday"
+    t = _link(nlp, text, "said")
+    assert t is not None and t.text == "Monday"
+
+
+def test_linked_time_stays_in_sentence(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert _link(nlp, "Police arrested 20 protesters. The rally was on Tuesday.", "arrested") is None
+
+
+def test_linked_time_bad_input(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp("They met on Friday.")
+    assert linked_time(doc[1], []) is None
+    assert linked_time(None, find_times(doc, PUB)) is None  # type: ignore[arg-type]
+    stray = record.Time(text="x", span=(500, 501), value=None)
+    assert linked_time(doc[1], [stray]) is None
+
+
+# --------------------------------------------------------------------------- pipeline component
+
+
+def test_component_sets_doc_times(nlp) -> None:  # type: ignore[no-untyped-def]
+    add_to_pipeline(nlp, {})
+    try:
+        assert "eventwire_times" in nlp.pipe_names
+        add_to_pipeline(nlp, {})  # idempotent
+        assert nlp.pipe_names.count("eventwire_times") == 1
+        doc = nlp.make_doc("Troops withdrew on Friday.")
+        doc._.article = SimpleNamespace(date=PUB)
+        for _, proc in nlp.pipeline:
+            doc = proc(doc)
+        assert [(t.text, t.value) for t in doc._.times] == [("Friday", "2020-01-03")]
+        # no article: relative values stay null
+        doc = nlp("Troops withdrew on Friday.")
+        assert [(t.text, t.value) for t in doc._.times] == [("Friday", None)]
+    finally:
+        if "eventwire_times" in nlp.pipe_names:
+            nlp.remove_pipe("eventwire_times")
+
+
+# --------------------------------------------------------------------------- gold articles
+
+
+def test_gold_dev_articles(nlp) -> None:  # type: ignore[no-untyped-def]
+    """On the dev articles: spans exact, and a date in an event's evidence agrees with the
+    gold event date in most cases."""
+    files = sorted(GOLD_DEV.glob("*.json"))
+    if not files:
+        pytest.skip(f"gold dev articles not found under {GOLD_DEV}")
+    agree = total = 0
+    for f in files:
+        gold = json.loads(f.read_text(encoding="utf-8"))
+        pub = date.fromisoformat(gold["date"]) if gold.get("date") else None
+        found = times_of(nlp, gold["text"], pub)
+        for ev in gold.get("events", []):
+            if ev.get("optional") or not ev.get("date"):
+                continue
+            start = gold["text"].find(ev["evidence"])
+            end = start + len(ev["evidence"])
+            inside = [t for t in found if start <= t.span[0] < end and t.value and t.type in ("DATE", "TIME")]
+            if start < 0 or not inside:
+                continue
+            total += 1
+            agree += any(t.value[:10].startswith(ev["date"]) or ev["date"].startswith(t.value[:10]) for t in inside)
+    assert total >= 10
+    assert agree / total >= 0.75, (agree, total)
