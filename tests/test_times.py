@@ -64,7 +64,11 @@ def texts(nlp, text: str, pub: date | None = PUB) -> list[str]:  # type: ignore[
         ("The decree dated 11/21/2019 was published.", "11/21/2019", "2019-11-21"),
         ("Elections were held in January 2019.", "January 2019", "2019-01"),
         ("The party was founded in 1998.", "1998", "1998"),
-        ("The ceasefire collapsed on Sept. 14, 2019, officials said.", "Sept. 14, 2019", "2019-09-14"),
+        (
+            "The ceasefire collapsed on Sept. 14, 2019, officials said.",
+            "Sept. 14, 2019",
+            "2019-09-14",
+        ),
         ("Talks resumed on Friday, Jan. 3, 2020, in Doha.", "Friday, Jan. 3, 2020", "2020-01-03"),
         ("The mission began in the 1990s.", "the 1990s", "199"),
         ("Profits fell in the third quarter of 2019.", "the third quarter of 2019", "2019-Q3"),
@@ -167,7 +171,9 @@ def test_durations(nlp, sentence: str, phrase: str, value: str) -> None:  # type
 
 
 def test_sets(nlp) -> None:  # type: ignore[no-untyped-def]
-    found = {t.text: t for t in times_of(nlp, "Protesters gather every Friday outside the ministry.")}
+    found = {
+        t.text: t for t in times_of(nlp, "Protesters gather every Friday outside the ministry.")
+    }
     assert found["every Friday"].value == "XXXX-WXX-5"
     assert found["every Friday"].type == "SET"
 
@@ -239,7 +245,16 @@ def test_pubdate_forms() -> None:
 
 
 def test_normalize_never_raises() -> None:
-    for junk in ("", " ", "???", "the the the", "99/99/9999", "0000-00-00", "February 31", "x" * 5000):
+    for junk in (
+        "",
+        " ",
+        "???",
+        "the the the",
+        "99/99/9999",
+        "0000-00-00",
+        "February 31",
+        "x" * 5000,
+    ):
         ok, value, _ = normalize(junk, PUB)
         assert value is None or isinstance(value, str)
     assert normalize("February 31, 2020", PUB) == (True, None, "DATE")
@@ -288,7 +303,9 @@ def test_linked_time_prefers_own_clause(nlp) -> None:  # type: ignore[no-untyped
 
 
 def test_linked_time_stays_in_sentence(nlp) -> None:  # type: ignore[no-untyped-def]
-    assert _link(nlp, "Police arrested 20 protesters. The rally was on Tuesday.", "arrested") is None
+    assert (
+        _link(nlp, "Police arrested 20 protesters. The rally was on Tuesday.", "arrested") is None
+    )
 
 
 def test_linked_time_bad_input(nlp) -> None:  # type: ignore[no-untyped-def]
@@ -340,10 +357,17 @@ def test_gold_dev_articles(nlp) -> None:  # type: ignore[no-untyped-def]
                 continue
             start = gold["text"].find(ev["evidence"])
             end = start + len(ev["evidence"])
-            inside = [t for t in found if start <= t.span[0] < end and t.value and t.type in ("DATE", "TIME")]
+            inside = [
+                t
+                for t in found
+                if start <= t.span[0] < end and t.value and t.type in ("DATE", "TIME")
+            ]
             if start < 0 or not inside:
                 continue
             total += 1
-            agree += any(t.value[:10].startswith(ev["date"]) or ev["date"].startswith(t.value[:10]) for t in inside)
+            agree += any(
+                t.value[:10].startswith(ev["date"]) or ev["date"].startswith(t.value[:10])
+                for t in inside
+            )
     assert total >= 10
     assert agree / total >= 0.75, (agree, total)

@@ -465,21 +465,29 @@ def _np_span(head: Token) -> Span:
 _NP_POS = frozenset({"PROPN", "NOUN", "PRON", "DET", "ADJ", "NUM", "PART"})
 
 
+_NAME_ENTS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+
+
+def _np_like(t: Token) -> bool:
+    if t.is_punct or t.is_space or t.ent_type_ in ("DATE", "TIME"):
+        return False
+    return t.pos_ in _NP_POS or t.ent_type_ in _NAME_ENTS
+
+
 def _positional_speaker(tokens: Sequence[Token], cue_span: Span) -> Span | None:
-    """Fallback for a tail cue: the bare noun phrase before or after the cue."""
+    """Fallback for a tail cue: the bare noun phrase right before or after the cue."""
     doc = cue_span.doc
-    before = [t for t in tokens if t.i < cue_span.start and not t.is_punct]
-    before = [t for t in before if t.text not in _STRAIGHT + _CLOSE_MARKS]
-    if (
-        before
-        and len(before) <= 8
-        and all(t.pos_ in _NP_POS for t in before)
-        and any(t.pos_ in ("PROPN", "NOUN", "PRON") for t in before)
-    ):
-        return doc[before[0].i : before[-1].i + 1]
+    first = tokens[0].i if tokens else cue_span.start
+    i = cue_span.start - 1
+    while i >= first and _np_like(doc[i]) and cue_span.start - i <= 8:
+        i -= 1
+    before = doc[i + 1 : cue_span.start]
+    if i < first or doc[i].is_punct or doc[i].text in _STRAIGHT + _CLOSE_MARKS:
+        if any(t.pos_ in ("PROPN", "NOUN", "PRON") or t.ent_type_ in _NAME_ENTS for t in before):
+            return before
     after: list[Token] = []
     for t in doc[cue_span.end : min(len(doc), cue_span.end + 8)]:
-        if t.pos_ in _NP_POS and not t.is_punct:
+        if _np_like(t):
             after.append(t)
         else:
             break

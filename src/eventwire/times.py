@@ -205,7 +205,11 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
         if path is not None:
             text = Path(path).read_text("utf-8")
         else:
-            text = resources.files("eventwire").joinpath("data", "times", _LEXICON_FILE).read_text("utf-8")
+            text = (
+                resources.files("eventwire")
+                .joinpath("data", "times", _LEXICON_FILE)
+                .read_text("utf-8")
+            )
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DataFileError(f"{where}:{exc.lineno}", f"invalid JSON: {exc.msg}") from exc
@@ -1222,7 +1226,7 @@ def find_times(
     out.sort(key=lambda t: t.span)
     try:
         _anchor_clock_times(doc, out, pub)
-        _align_year_offsets(doc, out, lx)
+        _align_year_offsets(doc, out, pub, lx)
     except Exception:
         log.exception("time anchoring failed")
     return out
@@ -1234,11 +1238,13 @@ YEAR_OFFSET_CONTEXT = 300
 _PERIOD_VALUE = re.compile(r"(\d{4})(-(?:Q[1-4]|H[12]|\d{2}))")
 
 
-def _align_year_offsets(doc: Doc, times: list[record.Time], lx: Lexicon) -> None:
+def _align_year_offsets(doc: Doc, times: list[record.Time], pub: date | None, lx: Lexicon) -> None:
     """A year offset compares like with like: in "third-quarter profit rose from a year
     earlier" the year earlier is the third quarter of the previous year. A year-precision
     value from "a year ago/earlier", "last year" takes the quarter, half or month of the
     closest such time before it in the same sentence."""
+    if pub is None:
+        return
     for i, t in enumerate(times):
         if t.type != "DATE" or not t.value or not re.fullmatch(r"\d{4}", t.value):
             continue
@@ -1257,8 +1263,10 @@ def _align_year_offsets(doc: Doc, times: list[record.Time], lx: Lexicon) -> None
                 m = _PERIOD_VALUE.fullmatch(o.value)
                 if m:
                     ref = m
-        if ref is not None:
-            times[i] = t.model_copy(update={"value": t.value + ref.group(2)})
+        if ref is not None and pub is not None:
+            back = pub.year - int(t.value)  # "a year earlier" = 1, "two years ago" = 2
+            year = int(ref.group(1)) - back
+            times[i] = t.model_copy(update={"value": f"{year:04d}{ref.group(2)}"})
 
 
 _DAY_VALUE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -1398,7 +1406,12 @@ def _resolve_one(
     doc: Doc, s: int, e: int, pub: date | None, refs: bool, lx: Lexicon
 ) -> record.Time | None:
     text = doc.text
-    if e <= s or _is_age(doc, s, e, lx) or not _ambiguous_word_ok(doc, s, e, lx):
+    if (
+        e <= s
+        or _is_age(doc, s, e, lx)
+        or not _ambiguous_word_ok(doc, s, e, lx)
+        or not _set_word_ok(doc, s, e, lx)
+    ):
         return None
     tense = _tense(doc, s, e)
     ok, value, ttype = normalize(text[s:e], pub, tense, refs=refs)
