@@ -14,7 +14,9 @@ the same spaCy docs (the baseline):
   contains the other (as in shared/gold/README.md), one-to-one, greedy.
 * speaker accuracy on matched quotes: the system speaker span overlaps the
   gold Source span, or a content word of the gold Source appears in the
-  system speaker's name or text.
+  system speaker's name or text. Matched quotes whose gold Source names no
+  one (missing, or only "said"/"which"/"who": annotation slips) are left out
+  of this figure and counted separately.
 * attribution recall: share of all gold Content spans (direct, indirect,
   mixed) matched by any system quote (direct or indirect), same criterion.
 
@@ -179,6 +181,16 @@ def align(gold: Sequence[GoldQuote], system: Sequence[SysQuote]) -> list[tuple[i
     return out
 
 
+PRONOUNS = frozenset(["he", "she", "it", "they", "we", "i", "you"])
+
+
+def scorable(g: GoldQuote) -> bool:
+    """False when the gold Source cannot name anyone: missing, or only a cue or
+    relative word ("said", "which", "who": annotation slips in PolNeAR)."""
+    ws = words(g.source_text)
+    return bool(ws - STOP or ws & PRONOUNS)
+
+
 def speaker_ok(g: GoldQuote, s: SysQuote) -> bool:
     if s.speaker_span is None and not s.speaker_words:
         return False
@@ -200,6 +212,7 @@ class Score:
     spk_ok: int = 0
     attr_gold: int = 0
     attr_hit: int = 0
+    spk_unscorable: int = 0
     seconds: float = 0.0
 
     def f1(self) -> float:
@@ -211,11 +224,13 @@ class Score:
         p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
         r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
         f = 2 * p * r / (p + r) if p + r else 0.0
-        acc = self.spk_ok / self.tp if self.tp else 0.0
+        n_spk = self.tp - self.spk_unscorable
+        acc = self.spk_ok / n_spk if n_spk else 0.0
         ar = self.attr_hit / self.attr_gold if self.attr_gold else 0.0
         return (
             f"{label:<10} direct P={p:.3f} R={r:.3f} F1={f:.3f} (tp={self.tp} fp={self.fp} "
-            f"fn={self.fn})  speaker acc={acc:.3f} ({self.spk_ok}/{self.tp})  "
+            f"fn={self.fn})  speaker acc={acc:.3f} ({self.spk_ok}/{n_spk}, "
+            f"{self.spk_unscorable} gold without a source left out)  "
             f"attribution recall={ar:.3f} ({self.attr_hit}/{self.attr_gold})"
         )
 
@@ -274,7 +289,9 @@ def score_doc(
     score_.fp += len(direct) - len(pairs)
     score_.fn += len(art.direct) - len(pairs)
     for gi, si in pairs:
-        if speaker_ok(art.direct[gi], direct[si]):
+        if not scorable(art.direct[gi]):
+            score_.spk_unscorable += 1
+        elif speaker_ok(art.direct[gi], direct[si]):
             score_.spk_ok += 1
         elif len(misses) < show:
             g, s = art.direct[gi], direct[si]

@@ -495,3 +495,16 @@ def test_headline_title_joins_later_name(nlp: Language) -> None:
     person = entity_named(doc._.actors, "Volkov")
     assert person.country == "RUS"
     assert "Russian major general" in [doc.text[s:e] for s, e in person.mentions]
+
+
+def test_doc_serialization_keeps_the_index(nlp: Language) -> None:
+    doc = nlp("Kenyan President Daniel Otieno arrived in Paris on Monday. He met business leaders.")
+    restored = Doc(nlp.vocab).from_bytes(doc.to_bytes())
+    index = restored._.actors
+    assert isinstance(index, ActorIndex)
+    assert [e.model_dump() for e in index.entities] == [
+        e.model_dump() for e in doc._.actors.entities
+    ]
+    assert index.mentions == doc._.actors.mentions
+    actor = index.resolve(span_of(restored, "He"))
+    assert actor is not None and actor.name == "Daniel Otieno"

@@ -82,11 +82,6 @@ def test_credit_split_over_lines() -> None:
     assert tm.analysis[k : k + len("Naif Rahma /\n\nReuters")] == " " * 12 + "\n\n" + " " * 7
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a caption line followed on the next line (single newline) by its credit "
-    "is not marked as caption: the paragraph spans both lines so the credit lies inside it",
-)
 def test_caption_directly_above_credit_line() -> None:
     text = f"{_BODY1}\n\n{_CAPTION}\nNaif Rahma / Reuters\n\n{_BODY2}"
     assert _marked(text) == [("caption", _CAPTION), ("credit", "Naif Rahma / Reuters")]
@@ -154,11 +149,6 @@ def test_dateline_after_one_line_headline() -> None:
     assert _marked(text) == [("dateline", "ODESA, March 3 (Reuters) -")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a boilerplate line directly above the dateline (single newline) hides the "
-    "dateline: _find_dateline only tries the start of the whole paragraph",
-)
 def test_dateline_below_boilerplate_line() -> None:
     text = "Advertisement\nKYIV, March 3 (Reuters) - Ukraine said it shot down 20 drones."
     assert _marked(text) == [
@@ -333,11 +323,6 @@ def test_token_spans_round_trip(text: str) -> None:
         assert _same_modulo_blanking(tok.text, text[orig[0] : orig[1]])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a caption segment spans its whole paragraph, including a credit/boilerplate "
-    "line of that paragraph already marked, so the segments overlap",
-)
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -371,8 +356,7 @@ def test_segments_lie_inside_text_and_do_not_overlap(text: str) -> None:
         s, e = seg.span
         assert 0 <= s < e <= len(text)
         assert not text[s].isspace() and not text[e - 1].isspace()
-    # captions may wrongly overlap other segments: test_caption_does_not_overlap_marked_lines
     prev_end = 0
-    for seg in (x for x in segs if x.kind != "caption"):
+    for seg in segs:
         assert seg.span[0] >= prev_end
         prev_end = seg.span[1]

@@ -142,10 +142,6 @@ def test_extract_reader_warning_is_plain_text(runner: CliRunner) -> None:
     assert ids == ["a1", "a5", "batch-6"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: cli._warn prints with markup=False, so the '[yellow]warning:[/]' tags appear literally",
-)
 def test_extract_warning_has_no_literal_markup(runner: CliRunner) -> None:
     r = runner.invoke(cli.app, ["extract", str(DATA / "batch.jsonl")])
     [warn] = [ln for ln in _lines(r.stderr) if ":5:" in ln]

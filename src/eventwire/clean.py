@@ -168,32 +168,56 @@ def find_segments(text: str, known: list[Segment] | None = None) -> list[Segment
             continue
         i += 1
 
-    # Captions: the paragraph right before a credit, or one with a caption marker.
-    paragraphs = [p for p in _paragraphs(text) if not covered(*p)]
+    # Captions: the block of body lines right before a credit, or one with a caption
+    # marker. Blocks are runs of unmarked lines, split by blank lines and by marked lines,
+    # so that a caption never overlaps junk or a credit line.
+    blocks = _blocks(text, lines, segments)
     credit_starts = sorted(seg.span[0] for seg in segments if seg.kind == "credit")
     body_seen = False
-    for idx, (ps, pe) in enumerate(paragraphs):
-        para = text[ps:pe]
+    for idx, (bs, be) in enumerate(blocks):
+        para = text[bs:be]
         is_caption = False
-        nxt = bisect.bisect_left(credit_starts, pe)
+        nxt = bisect.bisect_left(credit_starts, be)
         if nxt < len(credit_starts):
-            gap = text[pe : credit_starts[nxt]]
-            between = idx + 1 < len(paragraphs) and paragraphs[idx + 1][0] < credit_starts[nxt]
+            gap = text[be : credit_starts[nxt]]
+            between = idx + 1 < len(blocks) and blocks[idx + 1][0] < credit_starts[nxt]
             if not between and gap.strip() == "" and body_seen and len(para.split()) >= 4:
                 is_caption = True
         if not is_caption and any(r.search(para) for r in caption_res):
             is_caption = True
         if is_caption:
-            segments.append(Segment(span=(ps, pe), kind="caption"))
+            segments.append(Segment(span=(bs, be), kind="caption"))
         else:
             body_seen = True
 
-    dateline = _find_dateline(text, [p for p in _paragraphs(text) if not covered(*p)], segments)
+    body_blocks = _blocks(text, lines, segments)
+    dateline = _find_dateline(text, body_blocks, segments)
     if dateline is not None:
         segments.append(dateline)
 
     segments.sort(key=lambda s: s.span)
     return segments
+
+
+def _blocks(text: str, lines: list[_Line], segments: list[Segment]) -> list[tuple[int, int]]:
+    """Runs of consecutive unmarked lines (a blank line or a marked line ends a run)."""
+    marked = [s.span for s in segments]
+    blocks: list[tuple[int, int]] = []
+    cur: tuple[int, int] | None = None
+    for ln in lines:
+        if any(a <= ln.start and ln.end <= b for a, b in marked):
+            if cur:
+                blocks.append(cur)
+            cur = None
+        elif cur is not None and text[cur[1] : ln.start].count("\n") < 2:
+            cur = (cur[0], ln.end)
+        else:
+            if cur:
+                blocks.append(cur)
+            cur = (ln.start, ln.end)
+    if cur:
+        blocks.append(cur)
+    return blocks
 
 
 def match_dateline(text: str, pos: int, end: int) -> re.Match[str] | None:

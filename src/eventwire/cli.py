@@ -39,7 +39,9 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 
 
 def _warn(message: str) -> None:
-    err.print(f"[yellow]warning:[/] {message}", soft_wrap=True, markup=False, style=None)
+    from rich.markup import escape
+
+    err.print(f"[yellow]warning:[/] {escape(message)}", soft_wrap=True)
 
 
 def _parse_cli_date(value: str | None) -> dt.date | None:
@@ -135,7 +137,7 @@ def extract(
             out.write("\n")
         else:
             for rec in records:
-                out.write(rec.model_dump_json() + "\n")
+                out.write(rec.to_json() + "\n")
                 out.flush()
     except BrokenPipeError:  # e.g. `eventwire extract ... | head`
         sys.stderr.close()
@@ -144,7 +146,7 @@ def extract(
         if output is not None:
             out.close()
     if output is not None:
-        err.print(f"wrote {stats['ok']} record(s) to {output}")
+        err.print(f"wrote {stats['ok']} record(s) to {output}", soft_wrap=True)
     if stats["ok"] == 0:
         raise _fail("no article could be processed", 1)
 
@@ -291,7 +293,7 @@ def schema(
     text = json.dumps(json_schema(), indent=2) + "\n"
     if output:
         output.write_text(text, encoding="utf-8")
-        err.print(f"wrote {output}")
+        err.print(f"wrote {output}", soft_wrap=True)
     else:
         sys.stdout.write(text)
 

@@ -68,7 +68,7 @@ MIN_YEAR, MAX_YEAR = 1000, 2999
 
 #: A month and day without a year follow the verb's tense only within this many
 #: days of the publication date; beyond it the nearest such date wins.
-DAY_TENSE_WINDOW = 183
+DAY_TENSE_WINDOW = 270
 
 _LEXICON_FILE = "lexicon.json"
 
@@ -1245,11 +1245,12 @@ def _align_year_offsets(doc: Doc, times: list[record.Time], pub: date | None, lx
     closest such time before it in the same sentence."""
     if pub is None:
         return
+    aligned: set[int] = set()
     for i, t in enumerate(times):
         if t.type != "DATE" or not t.value or not re.fullmatch(r"\d{4}", t.value):
             continue
         words = set(_clean(t.text, lx).split())
-        if "year" not in words or not words & {*lx.offset_past, *lx.relative_past}:
+        if ("year" not in words and "years" not in words) or not words & set(lx.offset_past):
             continue
         span = doc.char_span(t.span[0], t.span[1], alignment_mode="expand")
         if span is None:
@@ -1258,7 +1259,9 @@ def _align_year_offsets(doc: Doc, times: list[record.Time], pub: date | None, lx
         ref = None
         # the closest period before it in the sentence, else in the text just before
         window = max(0, min(sent.start_char, t.span[0] - YEAR_OFFSET_CONTEXT))
-        for o in times[:i]:
+        for k, o in enumerate(times[:i]):
+            if k in aligned:
+                continue  # compare with a period the text names, not with another offset
             if o.value and window <= o.span[0] and o.type == "DATE":
                 m = _PERIOD_VALUE.fullmatch(o.value)
                 if m:
@@ -1267,6 +1270,7 @@ def _align_year_offsets(doc: Doc, times: list[record.Time], pub: date | None, lx
             back = pub.year - int(t.value)  # "a year earlier" = 1, "two years ago" = 2
             year = int(ref.group(1)) - back
             times[i] = t.model_copy(update={"value": f"{year:04d}{ref.group(2)}"})
+            aligned.add(i)
 
 
 _DAY_VALUE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import astuple, dataclass
+from typing import Any
+
+import srsly
 
 from spacy.tokens import Doc, Span
 
@@ -24,6 +27,7 @@ from .mentions import (
 )
 
 NAMED_LABELS = frozenset({"ORG", "GPE", "NORP", "FAC", "LOC"})
+MSGPACK_KEY = "__eventwire_actor_index__"
 
 
 @dataclass(frozen=True)
@@ -178,6 +182,30 @@ class ActorIndex:
             )
         index = cls(entities, records, kb.files)
         index.home_country = home
+        return index
+
+    # --------------------------------------------------------------- serialization
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (JSON/msgpack-safe); :meth:`from_dict` restores the index."""
+        return {
+            MSGPACK_KEY: True,
+            "entities": [e.model_dump(mode="json") for e in self.entities],
+            "mentions": [list(astuple(m)) for m in self.mentions],
+            "kb_files": list(self.kb_files),
+            "home_country": self.home_country,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ActorIndex:
+        entities = [record.Entity.model_validate(e) for e in data.get("entities", [])]
+        mentions = []
+        for row in data.get("mentions", []):
+            values = list(row)
+            values[7] = values[7] if values[7] is None else str(values[7])
+            values[8] = tuple(values[8] or ())
+            mentions.append(MentionRecord(*values))
+        index = cls(entities, mentions, data.get("kb_files", ()))
+        index.home_country = data.get("home_country")
         return index
 
     # --------------------------------------------------------------- queries
@@ -394,3 +422,20 @@ def _entities(
             )
         )
     return entities, owner
+
+
+# ``Doc.to_bytes`` (and so ``nlp.pipe(n_process>1)``) serializes ``doc._.actors`` with msgpack.
+def _encode(obj: Any, chain: Callable[[Any], Any] | None = None) -> Any:
+    if isinstance(obj, ActorIndex):
+        return obj.to_dict()
+    return obj if chain is None else chain(obj)
+
+
+def _decode(obj: Any, chain: Callable[[Any], Any] | None = None) -> Any:
+    if isinstance(obj, dict) and obj.get(MSGPACK_KEY) is True:
+        return ActorIndex.from_dict(obj)
+    return obj if chain is None else chain(obj)
+
+
+srsly.msgpack_encoders.register("eventwire_actor_index", func=_encode)
+srsly.msgpack_decoders.register("eventwire_actor_index", func=_decode)

@@ -517,12 +517,15 @@ def _add_curated(b: _Builder, data: Path) -> None:
                 b.name(pid, alias.strip(), _ALIAS, boost)
 
     # aliases: resolve each target among entries of that feature and country
+    path = data / "aliases.tsv"
+    rows = list(_read_tsv(path, 4))
+    wanted = {normalize(cols[1]) for _lineno, cols in rows}
     index: dict[tuple[str, str, str | None], list[int]] = defaultdict(list)
     for key, pid in b.names:
-        row = b.rows[pid - 1]
-        index[(key, row[2], row[3])].append(pid)
-    path = data / "aliases.tsv"
-    for lineno, cols in _read_tsv(path, 4):
+        if key in wanted:
+            row = b.rows[pid - 1]
+            index[(key, row[2], row[3])].append(pid)
+    for lineno, cols in rows:
         alias, target, feature, country = cols[:4]
         try:
             boost = float(cols[4]) if len(cols) > 4 and cols[4] else 0.0

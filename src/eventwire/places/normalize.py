@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _DROP = re.compile(r"[.'’‘`´ʼ]")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _LEADING_THE = re.compile(r"^the\s+")
@@ -18,8 +19,10 @@ _LEADING_THE = re.compile(r"^the\s+")
 
 def fold(text: str) -> str:
     """Strip accents and case: ``"Ürümqi"`` -> ``"urumqi"`` (non-Latin letters are kept)."""
+    if text.isascii():
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return _COMBINING.sub("", decomposed).casefold()
 
 
 def normalize(name: str) -> str:

@@ -110,7 +110,7 @@ def parse_text_header(text: str, where: str) -> tuple[dict[str, str], list[Segme
         if not fm:
             block = []  # a header block is all fields or nothing
             break
-        block.append((cur, fm.group(1).lower(), fm.group(2), cur + len(stripped)))
+        block.append((cur, fm.group(1).lower(), fm.group(2), cur + len(stripped.rstrip())))
         cur += len(line)
     for start, name, value, end in block:
         key = _FIELD_NAMES[name]
