@@ -157,8 +157,13 @@ def test_user_file_in_pipeline(tmp_path: Path) -> None:
     load_model()
     user = tmp_path / "extra.tsv"
     user.write_text("Northern Valley Front\tORG\tNGA\tREB\tNVF\n", encoding="utf-8")
+    user.write_text(
+        "Northern Valley Front\tORG\tNGA\tREB\tNVF\nBroken Line\tORG\tNOWHERE\tREB\n",
+        encoding="utf-8",
+    )
     nlp = spacy.load(resolve_model_name())
-    add_to_pipeline(nlp, {"actor_files": [str(user)]})
+    with pytest.warns(UserWarning, match=r"extra\.tsv:2: unknown country code 'NOWHERE'"):
+        add_to_pipeline(nlp, {"actor_files": [str(user)]})
     doc = nlp("The NVF attacked a convoy near the river.")
     assert any(e.text == "NVF" and e.label_ == "ORG" for e in doc.ents)
     actor = doc._.actors.resolve(doc[1:2])

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from spacy.tokens import Doc
 
+from conftest import GOLD_DEV, require
 from eventwire import record
 from eventwire.errors import DataFileError
 from eventwire.nlp import register_extensions
@@ -21,8 +22,6 @@ from eventwire.places import (
 )
 from eventwire.places.gazetteer import _add_curated, _Builder, distance_km, load_country_codes
 from eventwire.places.normalize import normalize
-
-from conftest import GOLD_DEV, require
 
 
 @pytest.fixture(scope="module")
@@ -88,8 +87,9 @@ def test_country_codes_follow_plover(gaz: Gazetteer) -> None:
     kosovo = [c for c in gaz.lookup("Kosovo") if c.feature == "country"]
     assert kosovo and kosovo[0].country == "KOS"
     # a city of a dependency belongs to its state
-    sj = [c for c in gaz.lookup("San Juan") if c.admin1 is None or True]
-    assert any(c.country == "USA" and c.lat > 17 and c.lat < 19 for c in sj)
+    san_juan = gaz.lookup("San Juan")  # the capital of Puerto Rico
+    assert any(c.country == "USA" and 17 < c.lat < 19 for c in san_juan)
+    assert not any(c.country == "PRI" for c in san_juan)
 
 
 def test_airports_and_curated_entries(gaz: Gazetteer) -> None:
@@ -109,8 +109,7 @@ def test_index_lives_in_the_cache_keyed_by_sources(gaz: Gazetteer) -> None:
 
 def test_bad_curated_file_names_file_and_line(tmp_path: Path) -> None:
     (tmp_path / "places.tsv").write_text(
-        "# comment\nGood Place\tregion\t\t\t10\t20\n"
-        "Bad Place\tregion\t\t\tnorth\t20\n",
+        "# comment\nGood Place\tregion\t\t\t10\t20\nBad Place\tregion\t\t\tnorth\t20\n",
         encoding="utf-8",
     )
     (tmp_path / "aliases.tsv").write_text("", encoding="utf-8")
@@ -161,7 +160,7 @@ def test_article_context_disambiguates(nlp) -> None:  # type: ignore[no-untyped-
 
 
 def test_airport_span_extension(nlp) -> None:  # type: ignore[no-untyped-def]
-    doc, places = places_of(nlp, "He was killed by a drone at Baghdad airport on Friday.")
+    _doc, places = places_of(nlp, "He was killed by a drone at Baghdad airport on Friday.")
     ap = by_text(places, "Baghdad airport")
     assert ap.feature == "airport" and ap.country == "IRQ"
     assert ap.name == "Baghdad International Airport"
@@ -269,7 +268,11 @@ def _trigger(doc: Doc, word: str):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     ("text", "trigger", "expected"),
     [
-        ("He was killed by an American drone at Baghdad airport on Friday.", "killed", "Baghdad airport"),
+        (
+            "He was killed by an American drone at Baghdad airport on Friday.",
+            "killed",
+            "Baghdad airport",
+        ),
         ("Thousands rallied in Saada, Yemen, on Monday.", "rallied", "Saada"),
         ("The minister told the embassy in Baghdad that talks would resume.", "told", "Baghdad"),
         ("Police arrested 20 protesters near Lagos on Monday.", "arrested", "Lagos"),
@@ -283,7 +286,9 @@ def test_linked_place(nlp, text: str, trigger: str, expected: str) -> None:  # t
 
 
 def test_linked_place_stays_in_the_trigger_clause(nlp) -> None:  # type: ignore[no-untyped-def]
-    doc, places = places_of(nlp, "Speaking in Paris, the minister said that rebels attacked the convoy.")
+    doc, places = places_of(
+        nlp, "Speaking in Paris, the minister said that rebels attacked the convoy."
+    )
     assert linked_place(_trigger(doc, "attacked"), places) is None
     assert linked_place(_trigger(doc, "Speaking"), places) is not None
 

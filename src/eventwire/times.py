@@ -1009,6 +1009,8 @@ def _tense(doc: Doc, start: int, end: int) -> Tense:
         return None
     auxes = [c for c in tok.children if c.dep_ in ("aux", "auxpass")]
     if any(a.lower_ in lx.future_aux for a in auxes):
+        if any(a.lemma_ == "have" for a in auxes):
+            return None  # "would have met on Friday", "will have left by Monday"
         return "future"
     if any(a.lower_ == "to" for a in auxes) or tok.dep_ == "xcomp":
         head = tok.head

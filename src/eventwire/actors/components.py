@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from typing import Any, cast
 
 from spacy.language import Language
@@ -131,10 +132,16 @@ def make_actors(
 
 def add_to_pipeline(nlp: Language, config: dict[str, Any] | None = None) -> None:
     """Add the KB entity ruler (before "ner"), the NER fixes (after it) and
-    ``eventwire_actors`` (last). ``config["actor_files"]``: user KB files."""
+    ``eventwire_actors`` (last).
+
+    ``config`` keys: ``actor_files`` (user KB files; each bad line is reported as a
+    Python warning naming file and line), ``nearest_country`` and ``home_country``
+    (bool, default True: see docs/actors.md)."""
     config = config or {}
     files = [str(p) for p in config.get("actor_files", [])]
     kb = ActorKB.load(files)
+    for problem in kb.warnings:  # bad lines in data files: reported, the rest loads
+        warnings.warn(f"actor knowledge: {problem}", stacklevel=2)
     if RULER_NAME not in nlp.pipe_names:
         where: dict[str, Any] = {"before": "ner"} if "ner" in nlp.pipe_names else {}
         ruler = nlp.add_pipe(

@@ -7,7 +7,6 @@ from dataclasses import astuple, dataclass
 from typing import Any
 
 import srsly
-
 from spacy.tokens import Doc, Span
 
 from .. import record

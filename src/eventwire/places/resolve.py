@@ -241,7 +241,9 @@ def _weak_candidates(cands: list[Candidate]) -> bool:
     """Whether a name outside the place labels may still be a place (own name, a real town)."""
     return any(
         c.match != 1
-        and (c.feature in ("country", "admin1", "region", "sea") or c.population >= _WEAK_POPULATION)
+        and (
+            c.feature in ("country", "admin1", "region", "sea") or c.population >= _WEAK_POPULATION
+        )
         for c in cands
     )
 
