@@ -18,7 +18,9 @@ SEED = GOLD_DEV / "seed-iraq-2020-01-06.json"
 def require(path: Path) -> Path:
     """Skip the calling test, with the reason, when shared data is absent."""
     if not path.exists():
-        pytest.skip(f"{path} is not present (the shared/ folder is only beside the repo in development and CI)")
+        pytest.skip(
+            f"{path} is not present (the shared/ folder is only beside the repo in development and CI)"
+        )
     return path
 
 

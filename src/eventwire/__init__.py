@@ -51,6 +51,4 @@ def extract(
     model: str | None = None,
 ) -> ArticleRecord:
     """Extract the event record of one article (the pipeline is loaded once and reused)."""
-    return _default_pipeline(model).extract(
-        text, date, id=id, title=title, url=url, source=source
-    )
+    return _default_pipeline(model).extract(text, date, id=id, title=title, url=url, source=source)

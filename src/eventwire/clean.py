@@ -45,16 +45,36 @@ _GLUED_TITLE = re.compile(
     r"Officials|Two|Three|Several|Hundreds|Thousands)\s|[A-Z]{3,}[A-Z ,./]*\s*[—–-]\s)"
 )
 #: a lower-case dateline as in "baroda: curfew was clamped ..." (at most three words)
-LOWER_DATELINE = re.compile(r"(?P<places>[a-z][a-z'.\-]+(?: [a-z][a-z'.\-]+){0,2})[ ]?(?P<dash>:)[ ]+(?=\S)")
+LOWER_DATELINE = re.compile(
+    r"(?P<places>[a-z][a-z'.\-]+(?: [a-z][a-z'.\-]+){0,2})[ ]?(?P<dash>:)[ ]+(?=\S)"
+)
 #: a dateline right after a glued headline ("...PrioritiesLONDON —\xa0For ...")
 GLUED_DATELINE = re.compile(
     rf"(?<=[a-z])(?P<places>{_CAPWORD}(?:[ ]{_CAPWORD})*)(?P<agency>[ ]*\([^()\n]{{1,40}}\))?"
     r"[ \xa0]*(?P<dash>--|[-–—])[ \xa0]+(?=\S)"
 )
-_NOT_DATELINE = {"note", "update", "updated", "editor's note", "warning", "breaking", "exclusive",
-                 "analysis", "opinion", "watch", "live", "read", "related", "photo", "video", "comment"}
+_NOT_DATELINE = {
+    "note",
+    "update",
+    "updated",
+    "editor's note",
+    "warning",
+    "breaking",
+    "exclusive",
+    "analysis",
+    "opinion",
+    "watch",
+    "live",
+    "read",
+    "related",
+    "photo",
+    "video",
+    "comment",
+}
 _PHOTO_CREDIT = re.compile(r"^(?:photos?|pictures?|images?)(?: credit)?\s*:\s*\S.*$", re.I)
-_NAME_WORDS = re.compile(r"^(?:[A-Z][\w.'’\-]*)(?:\s+(?:[A-Z][\w.'’\-]*|de|da|van|von|al|bin|el|la|le))*$")
+_NAME_WORDS = re.compile(
+    r"^(?:[A-Z][\w.'’\-]*)(?:\s+(?:[A-Z][\w.'’\-]*|de|da|van|von|al|bin|el|la|le))*$"
+)
 
 
 def _read_lines(name: str) -> list[str]:
@@ -74,7 +94,10 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], list[re.Pattern[str]]
     agency = re.compile(
         r"^(?:" + "|".join(re.escape(a) for a in agencies) + r")(?:\s+(?:via|for|/)\s+.+)?$", re.I
     )
-    captions = [re.compile(p, re.I if not re.search(r"\[A-Z\]", p) else 0) for p in _read_lines("caption_markers.txt")]
+    captions = [
+        re.compile(p, re.I if not re.search(r"\[A-Z\]", p) else 0)
+        for p in _read_lines("caption_markers.txt")
+    ]
     return boiler, agency, captions
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Iterable, Iterator
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TextIO
 
@@ -27,7 +27,7 @@ app = typer.Typer(
 err = Console(stderr=True, highlight=False)
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     jsonl = "jsonl"
     json = "json"
     table = "table"
@@ -55,7 +55,9 @@ def _parse_cli_date(value: str | None) -> dt.date | None:
         raise _fail(f"--date: {exc}") from None
 
 
-def _make_pipeline(model: str | None, explain: bool, actors: list[Path] | None, batch_size: int) -> Any:
+def _make_pipeline(
+    model: str | None, explain: bool, actors: list[Path] | None, batch_size: int
+) -> Any:
     from .pipeline import Pipeline, PipelineConfig
 
     stage_config: dict[str, dict[str, Any]] = {}
@@ -66,13 +68,17 @@ def _make_pipeline(model: str | None, explain: bool, actors: list[Path] | None, 
         stage_config["actors"] = {"actor_files": [str(p) for p in actors]}
     try:
         return Pipeline(
-            PipelineConfig(model=model, explain=explain, batch_size=batch_size, stage_config=stage_config)
+            PipelineConfig(
+                model=model, explain=explain, batch_size=batch_size, stage_config=stage_config
+            )
         )
     except EventwireError as exc:
         raise _fail(str(exc)) from None
 
 
-def _records(pipeline: Any, paths: list[str], date: dt.date | None, stats: dict[str, int]) -> Iterator[Any]:
+def _records(
+    pipeline: Any, paths: list[str], date: dt.date | None, stats: dict[str, int]
+) -> Iterator[Any]:
     """Records for every readable article; errors and warnings go to stderr."""
     from .pipeline import Failure
     from .read import ArticleInput, read_paths
@@ -112,14 +118,29 @@ def _open_out(output: Path | None) -> TextIO:
 def extract(
     paths: Annotated[
         list[str],
-        typer.Argument(help="Files or directories (.txt .html .json .jsonl .csv, optionally .gz); '-' for stdin."),
+        typer.Argument(
+            help="Files or directories (.txt .html .json .jsonl .csv, optionally .gz); '-' for stdin."
+        ),
     ],
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="jsonl, json or a readable table.")] = OutputFormat.jsonl,
-    date: Annotated[str | None, typer.Option(help="Publication date for articles that give none (YYYY-MM-DD).")] = None,
-    model: Annotated[str | None, typer.Option(help="spaCy model package (default: $EVENTWIRE_MODEL or en_core_web_sm).")] = None,
-    actors: Annotated[list[Path] | None, typer.Option("--actors", help="Extra actor knowledge file(s), TSV.")] = None,
-    explain: Annotated[bool, typer.Option(help="Add the rule and dependency paths behind each event.")] = False,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
+    ] = None,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="jsonl, json or a readable table.")
+    ] = OutputFormat.jsonl,
+    date: Annotated[
+        str | None, typer.Option(help="Publication date for articles that give none (YYYY-MM-DD).")
+    ] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(help="spaCy model package (default: $EVENTWIRE_MODEL or en_core_web_sm)."),
+    ] = None,
+    actors: Annotated[
+        list[Path] | None, typer.Option("--actors", help="Extra actor knowledge file(s), TSV.")
+    ] = None,
+    explain: Annotated[
+        bool, typer.Option(help="Add the rule and dependency paths behind each event.")
+    ] = False,
     batch_size: Annotated[int, typer.Option(min=1, help="Articles per spaCy batch.")] = 16,
 ) -> None:
     """Extract one record per article (EVENTS.md section 7)."""
@@ -130,7 +151,9 @@ def extract(
     out = _open_out(output)
     try:
         if fmt is OutputFormat.table:
-            render_tables(list(records), Console(file=out, width=160) if output else Console(width=160))
+            render_tables(
+                list(records), Console(file=out, width=160) if output else Console(width=160)
+            )
         elif fmt is OutputFormat.json:
             items = [r.to_dict() for r in records]
             json.dump(items if len(items) != 1 else items[0], out, ensure_ascii=False, indent=2)
@@ -198,7 +221,9 @@ def render_tables(records: Iterable[Any], console: Console) -> None:
 def quotes(
     paths: Annotated[list[str], typer.Argument(help="Files or directories; '-' for stdin.")],
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or jsonl")] = "table",
-    date: Annotated[str | None, typer.Option(help="Publication date for articles that give none.")] = None,
+    date: Annotated[
+        str | None, typer.Option(help="Publication date for articles that give none.")
+    ] = None,
     model: Annotated[str | None, typer.Option(help="spaCy model package.")] = None,
 ) -> None:
     """Print who said what: every quote with its speaker and cue."""
@@ -213,7 +238,10 @@ def quotes(
     for rec in _records(pipeline, paths, _parse_cli_date(date), stats):
         for q in rec.quotes:
             if fmt == "jsonl":
-                sys.stdout.write(json.dumps({"article": rec.id, **q.model_dump(mode="json")}, ensure_ascii=False) + "\n")
+                sys.stdout.write(
+                    json.dumps({"article": rec.id, **q.model_dump(mode="json")}, ensure_ascii=False)
+                    + "\n"
+                )
             else:
                 sp = (q.speaker.name or q.speaker.text) if q.speaker else None
                 table.add_row(rec.id, sp or "?", q.kind, q.text, q.cue or "")
@@ -225,8 +253,12 @@ def quotes(
 
 @app.command("eval")
 def eval_cmd(
-    gold_dir: Annotated[Path, typer.Argument(help="Directory of gold JSON files (EVENTS.md section 9).")],
-    detail: Annotated[bool, typer.Option("--detail", help="List misses, false positives and leaks.")] = False,
+    gold_dir: Annotated[
+        Path, typer.Argument(help="Directory of gold JSON files (EVENTS.md section 9).")
+    ],
+    detail: Annotated[
+        bool, typer.Option("--detail", help="List misses, false positives and leaks.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
     model: Annotated[str | None, typer.Option(help="spaCy model package.")] = None,
 ) -> None:
@@ -280,12 +312,18 @@ def eval_cmd(
             for key in ("missed", "false_positives", "leaks", "wrong_arguments", "quote_missed",
                         "quote_false", "wrong_speakers", "bad_evidence"):  # fmt: skip
                 for item in d.get(key) or []:
-                    console.print(f"[bold]{key}[/]: {json.dumps(item, ensure_ascii=False)}", soft_wrap=True, highlight=False)
+                    console.print(
+                        f"[bold]{key}[/]: {json.dumps(item, ensure_ascii=False)}",
+                        soft_wrap=True,
+                        highlight=False,
+                    )
 
 
 @app.command()
 def schema(
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the schema to this file.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write the schema to this file.")
+    ] = None,
 ) -> None:
     """Print the JSON Schema of one output record."""
     from .record import json_schema

@@ -27,8 +27,9 @@ from .errors import InputError
 from .record import ArticleRecord, Event
 
 STOPWORDS = frozenset(
-    "a an the of and or in on at to for by with from as 's ’s s mr mrs ms dr".split()
-)
+    {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "by", "with", "from",
+     "as", "'s", "’s", "s", "mr", "mrs", "ms", "dr"}
+)  # fmt: skip
 _WORD = re.compile(r"[\w\-]+", re.UNICODE)
 
 
@@ -236,7 +237,9 @@ def score_article(gold: GoldArticle, record: ArticleRecord, scores: Scores) -> N
                 if g.get("factuality", "asserted") == "asserted" and not g.get("optional")]  # fmt: skip
     optional = [i for i, g in enumerate(gold.events)
                 if g.get("factuality", "asserted") == "asserted" and g.get("optional")]  # fmt: skip
-    nonasserted = [i for i, g in enumerate(gold.events) if g.get("factuality", "asserted") != "asserted"]
+    nonasserted = [
+        i for i, g in enumerate(gold.events) if g.get("factuality", "asserted") != "asserted"
+    ]
 
     used: set[int] = set()
     pairs: list[tuple[int, Event]] = []
@@ -262,7 +265,9 @@ def score_article(gold: GoldArticle, record: ArticleRecord, scores: Scores) -> N
             continue
         scores.events.fp += 1
         leak = [gi for gi in nonasserted if matches(ev, gi)]
-        item = _brief(ev) | {"sentence": record.text[ev.sentence_span[0] : ev.sentence_span[1]][:120]}
+        item = _brief(ev) | {
+            "sentence": record.text[ev.sentence_span[0] : ev.sentence_span[1]][:120]
+        }
         (detail["leaks"] if leak else detail["false_positives"]).append(item)
     for gi in nonasserted:
         scores.leak.add(any(matches(ev, gi) for ev in system))
@@ -282,7 +287,11 @@ def score_article(gold: GoldArticle, record: ArticleRecord, scores: Scores) -> N
             ok_n = name_match(gref.get("name"), sdict)
             n_ratio.add(ok_n)
             if not (ok_c and ok_n):
-                wrong[role] = {"gold": gref, "system": sdict and {k: sdict.get(k) for k in ("text", "name", "country", "sector")}}
+                wrong[role] = {
+                    "gold": gref,
+                    "system": sdict
+                    and {k: sdict.get(k) for k in ("text", "name", "country", "sector")},
+                }
         if g.get("date"):
             ok = date_match(str(g["date"]), ev.date)
             scores.date.add(ok)
@@ -291,19 +300,31 @@ def score_article(gold: GoldArticle, record: ArticleRecord, scores: Scores) -> N
         if g.get("location"):
             gl = g["location"]
             sl = ev.location.model_dump() if ev.location else None
-            ok = bool(sl) and sl.get("country") == gl.get("country") and name_match(gl.get("name"), sl)
+            ok = (
+                sl is not None
+                and sl.get("country") == gl.get("country")
+                and name_match(gl.get("name"), sl)
+            )
             scores.location.add(ok)
             if not ok:
-                wrong["location"] = {"gold": gl, "system": sl and {k: sl.get(k) for k in ("text", "name", "country")}}
+                wrong["location"] = {
+                    "gold": gl,
+                    "system": sl and {k: sl.get(k) for k in ("text", "name", "country")},
+                }
         if wrong:
-            detail["wrong_arguments"].append({"type": g["type"], "evidence": g["evidence"][:100], **wrong})
+            detail["wrong_arguments"].append(
+                {"type": g["type"], "evidence": g["evidence"][:100], **wrong}
+            )
 
     # quotes: direct only
     gq = [q for q in gold.quotes if q.get("kind", "direct") == "direct"]
     sq = [q for q in record.quotes if q.kind == "direct"]
     used_q: set[int] = set()
     for q in gq:
-        hit = next((k for k, s in enumerate(sq) if k not in used_q and quote_match(q["text"], s.text)), None)
+        hit = next(
+            (k for k, s in enumerate(sq) if k not in used_q and quote_match(q["text"], s.text)),
+            None,
+        )
         if hit is None:
             scores.quotes.fn += 1
             detail["quote_missed"].append(q["text"][:100])
@@ -311,11 +332,19 @@ def score_article(gold: GoldArticle, record: ArticleRecord, scores: Scores) -> N
         used_q.add(hit)
         scores.quotes.tp += 1
         sp = sq[hit].speaker
-        ok = name_match(q.get("speaker"), sp.model_dump() if sp else None) if q.get("speaker") else True
+        ok = (
+            name_match(q.get("speaker"), sp.model_dump() if sp else None)
+            if q.get("speaker")
+            else True
+        )
         scores.speaker.add(ok)
         if not ok:
             detail.setdefault("wrong_speakers", []).append(
-                {"quote": q["text"][:60], "gold": q.get("speaker"), "system": sp.name if sp else None}
+                {
+                    "quote": q["text"][:60],
+                    "gold": q.get("speaker"),
+                    "system": sp.name if sp else None,
+                }
             )
     for k, s in enumerate(sq):
         if k not in used_q:
@@ -324,9 +353,7 @@ def score_article(gold: GoldArticle, record: ArticleRecord, scores: Scores) -> N
     scores.details.append(detail)
 
 
-def evaluate(
-    gold: Sequence[GoldArticle], records: Iterable[ArticleRecord]
-) -> Scores:
+def evaluate(gold: Sequence[GoldArticle], records: Iterable[ArticleRecord]) -> Scores:
     """Score records (in the same order as ``gold``)."""
     scores = Scores()
     for g, rec in zip(gold, records, strict=True):

@@ -105,7 +105,9 @@ class Pipeline:
     def version(self) -> str:
         """Identifies what produced a record: package, model and stages."""
         meta = self.nlp.meta
-        key = f"{__version__}|{meta.get('name')}-{meta.get('version')}|{','.join(self.config.stages)}"
+        key = (
+            f"{__version__}|{meta.get('name')}-{meta.get('version')}|{','.join(self.config.stages)}"
+        )
         return f"{__version__}+{hashlib.sha1(key.encode()).hexdigest()[:8]}"
 
     # ------------------------------------------------------------------ running
@@ -217,9 +219,13 @@ def _analysis_segment(seg: Segment, tmap: TextMap) -> Segment:
 def _map_spans(obj: Any, tmap: TextMap, text: str) -> Any:
     """Map every span of a dumped record from analysis offsets to the stored text."""
     if isinstance(obj, dict):
-        out = {}
+        out: dict[str, Any] = {}
         for key, value in obj.items():
-            if key in ("span", "sentence_span") and isinstance(value, list | tuple) and len(value) == 2:
+            if (
+                key in ("span", "sentence_span")
+                and isinstance(value, list | tuple)
+                and len(value) == 2
+            ):
                 out[key] = list(tmap.to_original(int(value[0]), int(value[1])))
             elif key == "mentions" and isinstance(value, list):
                 out[key] = [list(tmap.to_original(int(s), int(e))) for s, e in value]

@@ -206,7 +206,9 @@ class ArticleRecord(_Model):
 
     def to_json(self, *, indent: int | None = None) -> str:
         """The record as JSON (``warnings`` only when there are some)."""
-        return self.model_dump_json(indent=indent, exclude={"warnings"} if not self.warnings else None)
+        return self.model_dump_json(
+            indent=indent, exclude={"warnings"} if not self.warnings else None
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The record as JSON-ready data (``warnings`` only when there are some)."""

@@ -30,7 +30,22 @@ from spacy.tokens import Span, Token
 
 #: dependency labels of a noun's own premodifiers (its base noun phrase)
 NP_LEFT_DEPS = frozenset(
-    {"det", "amod", "compound", "poss", "case", "nummod", "nmod", "quantmod", "predet", "advmod", "npadvmod", "punct", "cc", "conj"}
+    {
+        "det",
+        "amod",
+        "compound",
+        "poss",
+        "case",
+        "nummod",
+        "nmod",
+        "quantmod",
+        "predet",
+        "advmod",
+        "npadvmod",
+        "punct",
+        "cc",
+        "conj",
+    }
 )
 SUBJECTS = frozenset({"nsubj", "csubj"})
 PASSIVE_SUBJECTS = frozenset({"nsubjpass", "csubjpass"})
@@ -118,8 +133,10 @@ def is_passive(verb: Token) -> bool:
     if any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
         return True
     # reduced passive participle: "a strike ordered by ...", "protesters detained on ..."
-    return verb.tag_ == "VBN" and verb.dep_ in ("acl", "relcl") and not any(
-        c.dep_ in ("aux",) for c in verb.children
+    return (
+        verb.tag_ == "VBN"
+        and verb.dep_ in ("acl", "relcl")
+        and not any(c.dep_ in ("aux",) for c in verb.children)
     )
 
 
@@ -137,9 +154,15 @@ def _pobj(prep: Token) -> Token | None:
     return None
 
 
-def _prep_object(head: Token, preps: tuple[str, ...] | set[str], exclude: set[int] | None = None) -> tuple[Token, str] | None:
+def _prep_object(
+    head: Token, preps: tuple[str, ...] | set[str], exclude: set[int] | None = None
+) -> tuple[Token, str] | None:
     for c in head.children:
-        if c.dep_ in ("prep", "agent", "dative") and c.lower_ in preps and (not exclude or c.i not in exclude):
+        if (
+            c.dep_ in ("prep", "agent", "dative")
+            and c.lower_ in preps
+            and (not exclude or c.i not in exclude)
+        ):
             obj = _pobj(c)
             if obj is not None:
                 return obj, f"{c.dep_}:{c.lower_}>pobj"
@@ -171,7 +194,9 @@ def controller(verb: Token, depth: int = 0) -> Argument | None:
         poss = _child(head, {"poss"})
         if poss is not None:
             return Argument(poss, f"{dep}<head>poss")
-        if verb.tag_ == "VBG" or (dep == "acl" and not any(c.lower_ == "to" for c in verb.children)):
+        if verb.tag_ == "VBG" or (
+            dep == "acl" and not any(c.lower_ == "to" for c in verb.children)
+        ):
             # "a letter briefing officials": the modified noun acts ...
             if head.lemma_.lower() in DOCUMENT_NOUNS:
                 # ... unless it is a document: then its author acts
@@ -241,7 +266,13 @@ def verbal_arguments(trigger: Token, event_type: str, with_words: tuple[str, ...
     used_preps: set[int] = set()
     passive = is_passive(trigger)
     # the entry's own preposition gives the target ("call on X", "open fire on X")
-    entry_preps = tuple(w for w in with_words if w in {p for ps in TARGET_PREPS.values() for p in ps} | {"on", "at", "with", "to", "from", "against", "for"})
+    entry_preps = tuple(
+        w
+        for w in with_words
+        if w
+        in {p for ps in TARGET_PREPS.values() for p in ps}
+        | {"on", "at", "with", "to", "from", "against", "for"}
+    )
     target: Argument | None = None
     if entry_preps:
         found = _prep_object(trigger, entry_preps)
@@ -320,7 +351,12 @@ def nominal_arguments(trigger: Token, event_type: str, with_words: tuple[str, ..
             args.actor = Argument(tok, "dobj<head>nsubj" + (f"<{extra}" if extra else ""))
         else:
             args.actor = _shift(controller(verb), "dobj<head<")
-    if args.actor is None and trigger.dep_ == "pobj" and trigger.head.lower_ in ("in", "during") and trigger.head.head.pos_ == "VERB":
+    if (
+        args.actor is None
+        and trigger.dep_ == "pobj"
+        and trigger.head.lower_ in ("in", "during")
+        and trigger.head.head.pos_ == "VERB"
+    ):
         # "protesters took part in a rally": the clause subject takes part
         verb = trigger.head.head
         subj = _child(verb, SUBJECTS)

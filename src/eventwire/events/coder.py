@@ -35,7 +35,9 @@ _EXPLICIT_DATE = re.compile(
     r"\d{4}|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
     re.I,
 )
-_SKIP_DEPS = frozenset({"compound", "amod"})  # a trigger word used as a modifier ("attack helicopters")
+_SKIP_DEPS = frozenset(
+    {"compound", "amod"}
+)  # a trigger word used as a modifier ("attack helicopters")
 
 
 @dataclass
@@ -84,7 +86,13 @@ class EventCoder:
         """Lexicon entries whose constraints hold for this token."""
         if token.dep_ in _SKIP_DEPS and token.pos_ != "VERB":
             return []
-        pos = "VERB" if token.pos_ in ("VERB", "AUX") else "NOUN" if token.pos_ in ("NOUN", "PROPN") else None
+        pos = (
+            "VERB"
+            if token.pos_ in ("VERB", "AUX")
+            else "NOUN"
+            if token.pos_ in ("NOUN", "PROPN")
+            else None
+        )
         if pos is None:
             return []
         if token.ent_type_ in ("DATE", "TIME"):
@@ -99,7 +107,9 @@ class EventCoder:
         if pos == "NOUN" and token.dep_ in ("dobj", "pobj"):
             # a support verb may fix the type: "went on strike" is a protest
             verb = token.head if token.dep_ == "dobj" else token.head.head
-            words = {c.lower_ for c in verb.children if c.dep_ in ("prt", "prep")} | {token.head.lower_}
+            words = {c.lower_ for c in verb.children if c.dep_ in ("prt", "prep")} | {
+                token.head.lower_
+            }
             lights = [
                 lv for lv in self.lexicon.light_verb(verb.lemma_.lower())
                 if lv.types and all(w in words for w in lv.with_words)
@@ -129,7 +139,18 @@ class EventCoder:
         for c in token.children:
             if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "dative"):
                 objs.append(c)
-            elif c.dep_ in ("prep", "agent") and c.lower_ in ("from", "of", "out", "to", "for", "on", "against", "into", "at", "with"):
+            elif c.dep_ in ("prep", "agent") and c.lower_ in (
+                "from",
+                "of",
+                "out",
+                "to",
+                "for",
+                "on",
+                "against",
+                "into",
+                "at",
+                "with",
+            ):
                 objs.extend(x for x in c.children if x.dep_ in ("pobj", "pcomp"))
             elif c.dep_ == "prt":
                 for x in c.children:
@@ -240,7 +261,9 @@ class EventCoder:
             ev.id = f"v{n}"
         for q in quotes:
             q.events = [
-                ev.id for ev in events if q.span[0] <= ev.trigger.span[0] and ev.trigger.span[1] <= q.span[1]
+                ev.id
+                for ev in events
+                if q.span[0] <= ev.trigger.span[0] and ev.trigger.span[1] <= q.span[1]
             ]
         doc._.events = events
         return doc
@@ -252,7 +275,8 @@ class EventCoder:
         if actors is None:
             return Actor(text=span.text, name=span.text, span=(span.start_char, span.end_char))
         try:
-            return actors.resolve(span)  # type: ignore[no-any-return]
+            resolved: Actor | None = actors.resolve(span)
+            return resolved
         except Exception:
             return Actor(text=span.text, name=span.text, span=(span.start_char, span.end_char))
 
@@ -280,7 +304,7 @@ class EventCoder:
         # a weapon or strike stands for whoever used it: "by an American drone",
         # "in a US air strike", "a US drone strike killed ..."
         if actor is None or (actor.country is None and actor.entity is None):
-            for inst in [*m.extra_tokens, *m.args.instruments, *( [tok] if not verbal else [])]:
+            for inst in [*m.extra_tokens, *m.args.instruments, *([tok] if not verbal else [])]:
                 span = arg.premodifier_span(inst) if inst.pos_ in ("NOUN", "PROPN") else None
                 if inst in m.args.instruments:
                     span = arg.noun_phrase(inst)
@@ -299,10 +323,18 @@ class EventCoder:
         if target is None and entry.type in ("ASSAULT", "COERCE") and verbal:
             # "fired tear gas to disperse the crowd": the purpose clause names the target
             purpose = next(
-                (c for c in tok.children if c.dep_ in ("advcl", "xcomp") and any(a.lower_ == "to" for a in c.children)),
+                (
+                    c
+                    for c in tok.children
+                    if c.dep_ in ("advcl", "xcomp") and any(a.lower_ == "to" for a in c.children)
+                ),
                 None,
             )
-            obj = next((c for c in purpose.children if c.dep_ == "dobj"), None) if purpose is not None else None
+            obj = (
+                next((c for c in purpose.children if c.dep_ == "dobj"), None)
+                if purpose is not None
+                else None
+            )
             if obj is not None:
                 target = self._resolve(actors, arg.noun_phrase(obj))
         actor = _with_home_country(actor, home)
@@ -359,7 +391,9 @@ class EventCoder:
             words.add(t.lemma_.lower())
             words.add(t.lower_)
             for c in t.children:
-                if c.dep_ in ("compound", "amod", "nmod") or (c.dep_ in ("prep", "agent") and t is not m.token):
+                if c.dep_ in ("compound", "amod", "nmod") or (
+                    c.dep_ in ("prep", "agent") and t is not m.token
+                ):
                     words.add(c.lemma_.lower())
                     words.add(c.lower_)
             for c in t.children:
@@ -367,7 +401,11 @@ class EventCoder:
                     for o in c.children:
                         if o.dep_ == "pobj":
                             words.add(o.lemma_.lower())
-                            words.update(x.lemma_.lower() for x in o.children if x.dep_ in ("compound", "amod"))
+                            words.update(
+                                x.lemma_.lower()
+                                for x in o.children
+                                if x.dep_ in ("compound", "amod")
+                            )
         return self.lexicon.mode_for(m.entry.type, words)
 
     def _date(self, doc: Doc, m: Mention, times: list[Time]) -> tuple[str | None, str | None]:
@@ -381,7 +419,9 @@ class EventCoder:
             linked = None
         sent = m.token.sent
         if linked is None:
-            same = [t for t in times if sent.start_char <= t.span[0] < sent.end_char and _is_point(t)]
+            same = [
+                t for t in times if sent.start_char <= t.span[0] < sent.end_char and _is_point(t)
+            ]
             if len(same) == 1:
                 linked = same[0]
         if linked is None and m.fact.label == ASSERTED:
@@ -427,7 +467,12 @@ class EventCoder:
             ]  # fmt: skip
             if before:
                 linked, source = before[-1], "sentence"
-        if linked is None and actor is not None and actor.country and actor.sector in _DOMESTIC_SECTORS:
+        if (
+            linked is None
+            and actor is not None
+            and actor.country
+            and actor.sector in _DOMESTIC_SECTORS
+        ):
             country_place = _country_place(places, actor.country)
             if country_place is not None:
                 return country_place, "article"
@@ -532,7 +577,11 @@ class EventCoder:
             if m is not None and not _is_verbal(m.token):
                 bare = ev.actor is None and ev.target is None
                 # the object of another kind of action: "lifted the curfew", "condemned the attack"
-                governor = trigger_tokens.get(m.token.head.i) if m.token.dep_ in ("dobj", "nsubjpass") else None
+                governor = (
+                    trigger_tokens.get(m.token.head.i)
+                    if m.token.dep_ in ("dobj", "nsubjpass")
+                    else None
+                )
                 argument = governor is not None and governor.entry.type != m.entry.type and bare
                 if (bare and ev.type in seen) or m.background or argument:
                     ev.confidence = round(ev.confidence * 0.5, 3)
@@ -568,13 +617,16 @@ class EventCoder:
                 continue
             if any(q.span[0] <= tok.idx < q.span[1] and q.kind == "direct" for q in quotes):
                 continue
-            m = Mention(token=tok, entry=entry, segment=self._segment_of(doc, doc._.segments or [], tok))
+            m = Mention(
+                token=tok, entry=entry, segment=self._segment_of(doc, doc._.segments or [], tok)
+            )
             ev = self._code(doc, m, "v0", actors, times, places, quotes, home)
             addressee = next((c for c in tok.children if c.dep_ in ("dobj", "dative")), None)
             if addressee is not None:
-                ev.target = _with_home_country(self._resolve(actors, arg.noun_phrase(addressee)), home)
-            if ev.factuality == ASSERTED or True:
-                events.append(ev)
+                ev.target = _with_home_country(
+                    self._resolve(actors, arg.noun_phrase(addressee)), home
+                )
+            events.append(ev)
         events.sort(key=lambda e: e.trigger.span)
 
 
@@ -592,7 +644,9 @@ def _discourse_words() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
-_LOCAL_FEATURES = frozenset({"city", "town", "village", "airport", "landmark", "district", "neighbourhood", "admin2"})
+_LOCAL_FEATURES = frozenset(
+    {"city", "town", "village", "airport", "landmark", "district", "neighbourhood", "admin2"}
+)
 
 
 def focus_place(doc: Doc, places: list[Place]) -> Place | None:
@@ -644,7 +698,7 @@ def home_country(doc: Doc) -> str | None:
                 counts[e.country] += len(e.mentions)
     if not counts:
         return None
-    (top, n), *rest = counts.most_common(2) + [("", 0)]
+    (top, n), *rest = [*counts.most_common(2), ("", 0)]
     total = sum(counts.values())
     runner = rest[0][1] if rest else 0
     if n * 2 >= total and n >= 2 * runner:
@@ -668,7 +722,7 @@ def _with_home_country(actor: Actor | None, home: str | None) -> Actor | None:
 
 
 def _targets_through_events(events: list[Event]) -> None:
-    """"condemned the attack", "denied the accusations": when a target is itself an
+    """ "condemned the attack", "denied the accusations": when a target is itself an
     event mention, the target is that event's actor ("the attack" → the attacker)."""
     by_trigger = {e.trigger.span: e for e in events}
     for ev in events:
@@ -676,7 +730,11 @@ def _targets_through_events(events: list[Event]) -> None:
         if t is None or t.span is None:
             continue
         other = next(
-            (o for span, o in by_trigger.items() if o is not ev and t.span[0] <= span[0] and span[1] <= t.span[1]),
+            (
+                o
+                for span, o in by_trigger.items()
+                if o is not ev and t.span[0] <= span[0] and span[1] <= t.span[1]
+            ),
             None,
         )
         if other is None:
@@ -705,7 +763,9 @@ def _inside_args(place: Place, m: Mention) -> bool:
 def _country_place(places: list[Place], country: str) -> Location | None:
     for p in places:
         if p.country == country and p.name and (p.feature == "country"):
-            return Location(text=p.text, name=p.name, country=p.country, lat=p.lat, lon=p.lon, span=p.span)
+            return Location(
+                text=p.text, name=p.name, country=p.country, lat=p.lat, lon=p.lon, span=p.span
+            )
     return None
 
 

@@ -36,7 +36,21 @@ ASSERTED, NEGATED, FUTURE, HYPOTHETICAL = "asserted", "negated", "future", "hypo
 _RANK = {ASSERTED: 0, FUTURE: 1, HYPOTHETICAL: 2, NEGATED: 3}
 #: links through which a governor's cues reach its dependent
 _CLIMB_DEPS = frozenset(
-    {"xcomp", "ccomp", "acl", "advcl", "conj", "pcomp", "pobj", "prep", "dobj", "attr", "relcl", "oprd", "acomp"}
+    {
+        "xcomp",
+        "ccomp",
+        "acl",
+        "advcl",
+        "conj",
+        "pcomp",
+        "pobj",
+        "prep",
+        "dobj",
+        "attr",
+        "relcl",
+        "oprd",
+        "acomp",
+    }
 )
 
 
@@ -44,11 +58,15 @@ _CLIMB_DEPS = frozenset(
 class FactualityCues:
     """Cue words by class; built from the lexicon's ``factuality.tsv``."""
 
-    negation: frozenset[str] = frozenset()  # governors and particles: deny, refuse, without, no, not
+    negation: frozenset[str] = (
+        frozenset()
+    )  # governors and particles: deny, refuse, without, no, not
     hypothetical: frozenset[str] = frozenset()  # could, might, if, possible, consider, mean
     future: frozenset[str] = frozenset()  # will, plan, intend, vow, decision, planned
     implicative: frozenset[str] = frozenset()  # manage, begin, continue: the complement happened
-    speech: frozenset[str] = frozenset()  # say, tell, add: reported content keeps its own factuality
+    speech: frozenset[str] = (
+        frozenset()
+    )  # say, tell, add: reported content keeps its own factuality
     conditional_marks: frozenset[str] = frozenset({"if", "unless", "whether"})
     future_aux: frozenset[str] = frozenset({"will", "shall", "'ll", "wo"})
     hypothetical_aux: frozenset[str] = frozenset({"could", "might", "may", "should", "ca"})
@@ -103,7 +121,10 @@ def _local(token: Token, cues: FactualityCues, result: Factuality, *, own: bool)
             if (
                 subj.lower_ in cues.negative_subjects
                 or phrase in cues.negative_subjects
-                or any(c.dep_ in ("neg",) or (c.dep_ == "det" and c.lower_ == "no") for c in subj.children)
+                or any(
+                    c.dep_ in ("neg",) or (c.dep_ == "det" and c.lower_ == "no")
+                    for c in subj.children
+                )
             ):
                 result.add(NEGATED, f"{phrase}@{token.text}")
     if has_if_clause and any(c.lower_ == "would" for c in token.children if c.dep_ == "aux"):
@@ -119,7 +140,12 @@ def _local(token: Token, cues: FactualityCues, result: Factuality, *, own: bool)
         glemma = gov.lemma_.lower()
         # "had to fire": a past obligation that was met
         past_obligation = glemma == "have" and gov.tag_ == "VBD"
-        if gov is not token and glemma not in cues.implicative and glemma not in cues.speech and not past_obligation:
+        if (
+            gov is not token
+            and glemma not in cues.implicative
+            and glemma not in cues.speech
+            and not past_obligation
+        ):
             result.add(FUTURE, f"to-infinitive@{token.text}")
     _ = own
 
@@ -138,7 +164,11 @@ def factuality(trigger: Token, cues: FactualityCues, max_hops: int = 6) -> Factu
         phrase = f"{prep.head.lower_} {prep.lower_}" if prep.head is not prep else prep.lower_
         if phrase in cues.future_preps or prep.lower_ in cues.future_preps:
             result.add(FUTURE, phrase)
-    if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ in ("nsubj", "nsubjpass") and trigger.head.pos_ in ("VERB", "AUX"):
+    if (
+        trigger.pos_ in ("NOUN", "PROPN")
+        and trigger.dep_ in ("nsubj", "nsubjpass")
+        and trigger.head.pos_ in ("VERB", "AUX")
+    ):
         # a nominal event that is the subject of its predicate takes the predicate's
         # modality: "if air strikes continue", "protests could erupt"
         _local(trigger.head, cues, result, own=False)
@@ -152,7 +182,11 @@ def factuality(trigger: Token, cues: FactualityCues, max_hops: int = 6) -> Factu
         if node.dep_ == "relcl" or (node.dep_ == "acl" and not _infinitival(node)):
             break
         hlemma = head.lemma_.lower()
-        if head.pos_ in ("VERB", "AUX") and hlemma in cues.speech and node.dep_ in ("ccomp", "advcl", "conj", "dobj"):
+        if (
+            head.pos_ in ("VERB", "AUX")
+            and hlemma in cues.speech
+            and node.dep_ in ("ccomp", "advcl", "conj", "dobj")
+        ):
             break  # reported content keeps its own factuality ("told them to leave" does not stop)
         if node.dep_ == "conj":
             # a conjunct shares its first conjunct's governors, not its modifiers
@@ -160,7 +194,11 @@ def factuality(trigger: Token, cues: FactualityCues, max_hops: int = 6) -> Factu
             continue
         if head.pos_ in ("VERB", "AUX", "NOUN", "PROPN", "ADJ"):
             # multi-word cues: "rule out", "call for", "set to"
-            particles = [c.lower_ for c in head.children if c.dep_ in ("prt", "prep", "aux") and c is not node]
+            particles = [
+                c.lower_
+                for c in head.children
+                if c.dep_ in ("prt", "prep", "aux") and c is not node
+            ]
             phrases = {f"{hlemma} {p}" for p in particles}
             if phrases & cues.negation:
                 result.add(NEGATED, next(iter(phrases & cues.negation)))
@@ -172,9 +210,7 @@ def factuality(trigger: Token, cues: FactualityCues, max_hops: int = 6) -> Factu
                 result.add(NEGATED, f"{head.text}")
             elif hlemma in cues.hypothetical:
                 result.add(HYPOTHETICAL, f"{head.text}")
-            elif hlemma in cues.future and node.dep_ not in ("dobj",):
-                result.add(FUTURE, f"{head.text}")
-            elif hlemma in cues.future and node.dep_ == "dobj" and head.pos_ == "VERB":
+            elif hlemma in cues.future and (node.dep_ != "dobj" or head.pos_ == "VERB"):
                 result.add(FUTURE, f"{head.text}")
             _local(head, cues, result, own=False)
         elif head.pos_ == "ADP" and head.lower_ in cues.negation:

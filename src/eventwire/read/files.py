@@ -276,7 +276,9 @@ def read_json(data: bytes, where: str, stem: str, default_date: dt.date | None) 
     for i, rec in enumerate(records, 1):
         loc = f"{where}[{i}]" if isinstance(obj, list) else where
         try:
-            yield record_to_article(rec, loc, f"{stem}-{i}" if isinstance(obj, list) else stem, default_date)
+            yield record_to_article(
+                rec, loc, f"{stem}-{i}" if isinstance(obj, list) else stem, default_date
+            )
         except InputError as err:
             yield err
 
@@ -288,7 +290,9 @@ def read_csv(data: bytes, where: str, stem: str, default_date: dt.date | None) -
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     reader = csv.DictReader(io.StringIO(text, newline=""))
     if not reader.fieldnames or "text" not in [f.strip().lower() for f in reader.fieldnames]:
-        raise InputError(f"{where}:1", f"CSV header has no 'text' column (found {reader.fieldnames})")
+        raise InputError(
+            f"{where}:1", f"CSV header has no 'text' column (found {reader.fieldnames})"
+        )
     while True:
         try:
             row = next(reader)
@@ -348,14 +352,18 @@ def iter_paths(paths: Iterable[str | Path]) -> Iterator[Path | InputError]:
         if path.is_dir():
             found = False
             for p in sorted(path.rglob("*")):
-                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts):
+                if p.is_file() and not any(
+                    part.startswith(".") for part in p.relative_to(path).parts
+                ):
                     ext, _ = _format_of(p)
                     if ext in READERS:
                         found = True
                         yield p
             if not found:
-                yield InputError(str(path), "directory contains no supported files "
-                                 f"({', '.join(SUPPORTED_EXTENSIONS)})")
+                yield InputError(
+                    str(path),
+                    f"directory contains no supported files ({', '.join(SUPPORTED_EXTENSIONS)})",
+                )
         elif path.exists():
             yield path
         else:
@@ -386,7 +394,9 @@ def read_path(path: Path, default_date: dt.date | None = None) -> Iterator[Item]
             if ext in (".jsonl", ".ndjson"):
                 # keep the complete lines of a truncated stream
                 partial = _gunzip_partial(data)
-                yield InputError(where, f"truncated or corrupt gzip ({exc}); reading what could be decompressed")
+                yield InputError(
+                    where, f"truncated or corrupt gzip ({exc}); reading what could be decompressed"
+                )
                 data = partial[: partial.rfind(b"\n") + 1] if b"\n" in partial else b""
                 if not data:
                     return
@@ -407,7 +417,9 @@ def _gunzip_partial(data: bytes) -> bytes:
         return b""
 
 
-def read_stream(stream: BinaryIO, default_date: dt.date | None = None, name: str = "<stdin>") -> Iterator[Item]:
+def read_stream(
+    stream: BinaryIO, default_date: dt.date | None = None, name: str = "<stdin>"
+) -> Iterator[Item]:
     """Read from a byte stream, sniffing the format (JSON Lines, HTML or plain text)."""
     data = stream.read()
     head = data.lstrip()[:1]
