@@ -107,6 +107,11 @@ def test_index_lives_in_the_cache_keyed_by_sources(gaz: Gazetteer) -> None:
     assert gaz.path.name.startswith("gazetteer-cities")
 
 
+def test_missing_index_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(DataFileError):
+        Gazetteer(tmp_path / "absent.sqlite")
+
+
 def test_bad_curated_file_names_file_and_line(tmp_path: Path) -> None:
     (tmp_path / "places.tsv").write_text(
         "# comment\nGood Place\tregion\t\t\t10\t20\nBad Place\tregion\t\t\tnorth\t20\n",
@@ -216,6 +221,13 @@ def test_dateline_places(nlp) -> None:  # type: ignore[no-untyped-def]
     assert [p.text for p in places].count("BAGHDAD") == 1
 
 
+def test_dateline_as_the_analysis_copy_writes_it(nlp) -> None:  # type: ignore[no-untyped-def]
+    # cleaning turns the dateline dash into a period in the analysis text
+    text = "BAGHDAD / DUBAI . Militias said they struck a base on Sunday."
+    _, places = places_of(nlp, text, [record.Segment(span=(0, 17), kind="dateline")])
+    assert [p.text for p in places][:2] == ["BAGHDAD", "DUBAI"]
+
+
 def test_dateline_with_date_and_agency(nlp) -> None:  # type: ignore[no-untyped-def]
     text = "NAIROBI, March 3 (Agency) - Police fired tear gas at students on Monday."
     seg = record.Segment(span=(0, 27), kind="dateline")
@@ -240,6 +252,21 @@ def test_dateline_country_breaks_ties(nlp) -> None:  # type: ignore[no-untyped-d
     _, places = places_of(nlp, text, [record.Segment(span=(0, 9), kind="dateline")])
     assert by_text(places, "TORONTO").country == "CAN"
     assert by_text(places, "Kingston").country == "CAN"
+
+
+def test_generic_words_are_not_places(nlp) -> None:  # type: ignore[no-untyped-def]
+    from spacy.tokens import Span
+
+    doc = nlp("The troops were told to leave the country and go west.")
+    country = next(t for t in doc if t.text == "country")
+    west = next(t for t in doc if t.text == "west")
+    doc.set_ents(
+        [
+            Span(doc, country.i, country.i + 1, label="GPE"),
+            Span(doc, west.i, west.i + 1, label="LOC"),
+        ]
+    )
+    assert find_places(doc) == []
 
 
 def test_resolve_doc_pairs_places_with_entries(nlp) -> None:  # type: ignore[no-untyped-def]

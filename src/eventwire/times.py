@@ -135,7 +135,12 @@ class Lexicon:
 
 def _alt(words: Any) -> str:
     """A regex alternation of ``words``, longest first, spaces matching any whitespace."""
-    items = sorted({w for w in words if w}, key=len, reverse=True)
+    return _alt_of(tuple(words))
+
+
+@lru_cache(maxsize=256)
+def _alt_of(words: tuple[str, ...]) -> str:
+    items = sorted({w for w in words if w}, key=lambda w: (-len(w), w))
     return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in items) + ")"
 
 
@@ -625,7 +630,7 @@ def _clock(s: str, ctx: _Ctx) -> _Result | None:
     hhmm: str | None = None
     rest = s
     word = re.search(rf"\b{_alt(lx.time_words)}\b", s)
-    m = lx.patterns.clock.search(s)
+    m = next((c for c in lx.patterns.clock.finditer(s) if c.group("sfx") or c.group("m")), None)
     if word:
         hhmm = lx.time_words[word.group(0)]
         rest = (s[: word.start()] + " " + s[word.end() :]).strip()
@@ -656,7 +661,10 @@ def _clock(s: str, ctx: _Ctx) -> _Result | None:
             wd = lx.weekdays.get(rest)
             return _Result(f"XXXX-WXX-{wd}T{pod}" if wd else f"XXXX-XX-XXT{pod}", "SET")
     rest = " ".join(rest.split())
-    rest = re.sub(r"^(?:on|at|in|of) |(?: on| at| in| of| the)$", "", rest).strip()
+    prev = None
+    while prev != rest:  # "at 5 p.m. on January 3": drop the prepositions around the day
+        prev = rest
+        rest = re.sub(r"^(?:on|at|in|of) |(?: on| at| in| of| the)$", "", rest).strip()
     rest = _strip_mods(rest, lx)
     if rest in lx.modifiers or rest in ("the", "this", "mid"):
         rest = ""
@@ -819,7 +827,7 @@ def _date_words(s: str, ctx: _Ctx) -> _Result | None:
             y -= 1
         return _Result(f"{y:04d}-{code}")
     # seasons
-    m = re.fullmatch(rf"(?:(\w+) )?({_alt(lx.seasons)})(?: (?:of )?{year})?", s)
+    m = re.fullmatch(rf"(?:the )?(?:(\w+) )?({_alt(lx.seasons)})(?: (?:of )?{year})?", s)
     if m and (
         m.group(1) is None
         or m.group(1) in (*lx.relative_past, *lx.relative_next, *lx.relative_this, "this")

@@ -472,14 +472,13 @@ def analyse_person(
         a_start, a_end = np_extent(ap)
         if m.sector is None or m.country is None:
             a_sect = sector_of(doc, a_start, a_end, ap.i, kb)
-            sub = (
-                [t for t in ap.subtree if t.i > ap.i][:12]
-                if ap.head.i != tok.i or ap.i > tok.i
-                else []
-            )
-            sub_lo = ap.i + 1
-            sub_hi = (sub[-1].i + 1) if sub else sub_lo
-            sub_cues = country_cues(doc, sub_lo, sub_hi, kb) if sub else []
+            # the appositive's prepositional phrases ("chairman of the Joint Chiefs of Staff")
+            sub_cues: list[Cue] = []
+            for prep in ap.rights:
+                if prep.dep_ == "prep":
+                    sub_cues += country_cues(
+                        doc, prep.i + 1, min(prep.right_edge.i + 1, prep.i + 13), kb
+                    )
             if m.sector is None:
                 if a_sect is not None and a_sect.sector:
                     m.sector, m.title = a_sect.sector, a_sect.phrase
@@ -573,7 +572,7 @@ def analyse_named(tok: Token, ent: Span, kb: ActorKB) -> Mention | None:
         m.country, m.countries, m.country_strength = _cue_country(cues), _countries(cues), EXPLICIT
     if sect is not None:
         m.sector, m.title = sect.sector, sect.phrase
-        if sect.kind in ("group",):
+        if sect.kind == "group":
             m.animacy, m.number = "group", "pl"
     if not m.name:
         return None
@@ -587,12 +586,6 @@ def analyse_named(tok: Token, ent: Span, kb: ActorKB) -> Mention | None:
 def _from_entry(tok: Token, start: int, end: int, entry: KBEntry, kb: ActorKB) -> Mention | None:
     doc = tok.doc
     if entry.kind == "country":
-        if (
-            tok.dep_ in MODIFIER_DEPS
-            and tok.head.ent_type_ not in ("GPE",)
-            and _is_actor_head(tok.head, kb)
-        ):
-            pass  # "US troops": a cue of the larger phrase, and a mention of the country too
         m = Mention(
             start,
             end,

@@ -88,6 +88,9 @@ DOCUMENT_NOUNS = frozenset(
 )  # fmt: skip
 
 
+#: types whose object may be the actor's own forces ("withdrew its troops", "deployed soldiers")
+MOVEMENT_TYPES = frozenset({"RETREAT", "MOBILIZE"})
+
 #: types where "X and Y did it" means X did it with Y
 SYMMETRIC_TYPES = frozenset({"AGREE", "CONSULT", "COOPERATE"})
 
@@ -260,8 +263,13 @@ def _author_of(noun: Token) -> Argument | None:
     return Argument(tok, "head>nsubj" + (f"<{extra}" if extra else ""))
 
 
-def verbal_arguments(trigger: Token, event_type: str, with_words: tuple[str, ...]) -> Arguments:
-    """Actor and target of a verbal trigger."""
+def verbal_arguments(
+    trigger: Token,
+    event_type: str,
+    with_words: tuple[str, ...],
+    force_words: frozenset[str] = frozenset(),
+) -> Arguments:
+    """Actor and target of a verbal trigger (``force_words``: the lexicon's FORCES class)."""
     args = Arguments()
     used_preps: set[int] = set()
     passive = is_passive(trigger)
@@ -304,7 +312,13 @@ def verbal_arguments(trigger: Token, event_type: str, with_words: tuple[str, ...
             args.actor = controller(trigger)
         if target is None:
             obj = _child(trigger, OBJECTS | {"dative"})
-            if obj is not None and obj.pos_ != "ADP":
+            moved = obj is not None and event_type in MOVEMENT_TYPES and obj.lemma_.lower() in force_words
+            if moved:
+                # "withdraw troops from X": the forces are what moves; X is the target
+                found = _prep_object(trigger, TARGET_PREPS.get(event_type, ()))
+                if found:
+                    target = Argument(found[0], found[1])
+            elif obj is not None and obj.pos_ != "ADP":
                 target = Argument(obj, obj.dep_)
     if target is None:
         found = _prep_object(trigger, TARGET_PREPS.get(event_type, ()), used_preps)

@@ -84,8 +84,8 @@ class EventCoder:
 
     def candidates(self, token: Token) -> list[TriggerEntry]:
         """Lexicon entries whose constraints hold for this token."""
-        if token.dep_ in _SKIP_DEPS and token.pos_ != "VERB":
-            return []
+        if token.dep_ in _SKIP_DEPS:
+            return []  # "attack helicopters", "the fortified zone", "wounded soldiers"
         pos = (
             "VERB"
             if token.pos_ in ("VERB", "AUX")
@@ -295,7 +295,9 @@ class EventCoder:
         tok = m.token
         verbal = _is_verbal(tok)
         if verbal:
-            m.args = arg.verbal_arguments(tok, entry.type, entry.required_words)
+            m.args = arg.verbal_arguments(
+                tok, entry.type, entry.required_words, self.lexicon.classes.get("FORCES", frozenset())
+            )
         else:
             m.args = arg.nominal_arguments(tok, entry.type, entry.required_words)
         actor = self._resolve(actors, m.args.actor.span) if m.args.actor else None
@@ -443,6 +445,9 @@ class EventCoder:
     def _place(
         self, doc: Doc, m: Mention, places: list[Place], actor: Actor | None
     ) -> tuple[Location | None, str | None]:
+        # a place named inside the actor's or target's own phrase ("a commander seen as
+        # Iran's most powerful figure") says who they are, not where the action was
+        places = [p for p in places if not _inside_args(p, m)]
         linked = _linked_place(m.token, places)
         if linked is None:
             for extra in [*m.extra_tokens, *m.args.instruments]:
@@ -541,25 +546,24 @@ class EventCoder:
 
     # ----------------------------------------------------------------- weighing
     def _is_background(self, tok: Token) -> bool:
-        """A nominal event introduced by a background preposition ("after the attack")."""
+        """A nominal event introduced by a background preposition ("after the attack",
+        "in the wake of the strike", "arrested in connection with the violence")."""
         if _is_verbal(tok) or tok.dep_ != "pobj":
             return False
         prep = tok.head
-        words = [prep.lower_]
-        # multi-word prepositions: "in connection with", "in the wake of"
-        left = prep.head
-        hops = 0
-        while left.pos_ in ("NOUN", "ADP") and hops < 2 and left is not left.head:
-            words.insert(0, left.lower_)
-            if left.head.pos_ == "ADP":
-                words.insert(0, left.head.lower_)
+        if prep.lower_ in self.background:
+            return True
+        # multi-word prepositions: climb to an outer preposition at most two links up
+        node = prep
+        for _ in range(3):
+            node = node.head
+            if node is node.head:
                 break
-            left = left.head
-            hops += 1
-        for n in range(len(words)):
-            if " ".join(words[n:]) in self.background:
-                return True
-        return prep.lower_ in self.background
+            if node.pos_ == "ADP" or node.dep_ == "prep":
+                phrase = tok.doc[node.i : prep.i + 1].text.lower()
+                if phrase in self.background:
+                    return True
+        return False
 
     def _discount_references(self, events: list[Event], mentions: list[Mention]) -> None:
         """Lower the confidence of mentions that only refer back to an action.
@@ -752,11 +756,21 @@ def _is_verbal(token: Token) -> bool:
 
 
 def _inside_args(place: Place, m: Mention) -> bool:
+    """Whether a place only describes the actor or target: inside its base phrase
+    ("Iraq's prime minister") or in a clause or apposition about it ("a commander
+    seen as Iran's most powerful figure"). Places reached through a preposition of the
+    argument ("the embassy in Baghdad") still count as where the action was."""
     for a in (m.args.actor, m.args.target):
-        if a is not None:
-            sp = a.span
-            if sp.start_char <= place.span[0] < sp.end_char:
-                return True
+        if a is None:
+            continue
+        sp = a.span
+        if sp.start_char <= place.span[0] < sp.end_char:
+            return True
+        for c in a.token.children:
+            if c.dep_ in ("appos", "acl", "relcl") and m.token not in c.subtree:
+                lo, hi = c.left_edge.idx, c.right_edge.idx + len(c.right_edge.text)
+                if lo <= place.span[0] < hi:
+                    return True
     return False
 
 

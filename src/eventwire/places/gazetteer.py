@@ -557,7 +557,11 @@ class Gazetteer:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self._con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+        if not self.path.is_file():
+            raise DataFileError(str(self.path), "no gazetteer index here (use Gazetteer.open())")
+        self._con = sqlite3.connect(
+            self.path.resolve().as_uri() + "?mode=ro", uri=True, check_same_thread=False
+        )
         self._cache: dict[str, list[Candidate]] = {}
         self._by_id: dict[int, Candidate] = {}
 

@@ -69,7 +69,7 @@ _LOCAL_FEATURES = frozenset({"city", "admin1", "airport", "landmark"})
 _MIN_ALT_POPULATION = 20_000
 
 _MONTHS = frozenset(m.lower() for m in (*calendar.month_name[1:], *calendar.month_abbr[1:]))
-_DATELINE_STOP = re.compile(r"\(|\s[-–—]|[-–—]\s|[-–—]$|\d")
+_DATELINE_STOP = re.compile(r"\(|\s[-–—.:]|[-–—]\s|[-–—]$|\d")
 
 
 def _data_file(name: str) -> Path:
@@ -595,7 +595,11 @@ def resolve_doc(
     mentions = sorted(dateline + ner, key=lambda m: (m.start, m.end))
     _link_qualifiers(doc, mentions)
     _resolve(mentions)
-    return [(_place(m), m.chosen) for m in mentions if not m.weak]
+    return [
+        (_place(m), m.chosen)
+        for m in mentions
+        if not m.weak and (m.chosen is not None or normalize(m.text) not in generic_names())
+    ]
 
 
 def find_places(doc: Doc, gazetteer: Gazetteer | None = None) -> list[record.Place]:
