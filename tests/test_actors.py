@@ -508,3 +508,19 @@ def test_doc_serialization_keeps_the_index(nlp: Language) -> None:
     assert index.mentions == doc._.actors.mentions
     actor = index.resolve(span_of(restored, "He"))
     assert actor is not None and actor.name == "Daniel Otieno"
+
+
+def test_home_country_from_dateline_in_lower_case_text(nlp: Language) -> None:
+    text = (
+        "kolkata: police fired tear gas at a crowd near the station on sunday. "
+        "the police said that 20 people were detained."
+    )
+    doc = nlp(text)
+    assert doc._.actors.home_country == "IND"
+    actor = doc._.actors.resolve(span_of(doc, "police"))
+    assert actor is not None and actor.country == "IND"
+
+
+def test_no_home_country_when_unclear(nlp: Language) -> None:
+    doc = nlp("Police in Paris and Berlin said protesters gathered in Madrid and Rome.")
+    assert doc._.actors.home_country is None

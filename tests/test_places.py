@@ -254,6 +254,20 @@ def test_dateline_country_breaks_ties(nlp) -> None:  # type: ignore[no-untyped-d
     assert by_text(places, "Kingston").country == "CAN"
 
 
+def test_direction_word_in_front_falls_back_to_the_place(nlp) -> None:  # type: ignore[no-untyped-def]
+    from spacy.tokens import Span
+
+    doc = nlp("Patrols were seen in East Belfast and in northern Syria.")
+    east = next(t.i for t in doc if t.text == "East")
+    north = next(t.i for t in doc if t.text == "northern")
+    doc.set_ents([Span(doc, east, east + 2, label="GPE"), Span(doc, north, north + 2, label="GPE")])
+    places = find_places(doc)
+    assert [(p.text, p.name, p.country) for p in places] == [
+        ("East Belfast", "Belfast", "GBR"),
+        ("northern Syria", "Syria", "SYR"),
+    ]
+
+
 def test_generic_words_are_not_places(nlp) -> None:  # type: ignore[no-untyped-def]
     from spacy.tokens import Span
 
@@ -304,12 +318,30 @@ def _trigger(doc: Doc, word: str):  # type: ignore[no-untyped-def]
         ("The minister told the embassy in Baghdad that talks would resume.", "told", "Baghdad"),
         ("Police arrested 20 protesters near Lagos on Monday.", "arrested", "Lagos"),
         ("Protesters marched through the Green Zone on Friday.", "marched", "Green Zone"),
+        ("Police condemned the London protest on Sunday.", "protest", "London"),
+        ("It was the deadliest attack in the heart of London in years.", "attack", "London"),
+        ("Police launched raids in east London on Monday.", "raids", "London"),
+        ("Her aide accompanied her to Burma in 2011.", "accompanied", "Burma"),
     ],
 )
 def test_linked_place(nlp, text: str, trigger: str, expected: str) -> None:  # type: ignore[no-untyped-def]
     doc, places = places_of(nlp, text)
     place = linked_place(_trigger(doc, trigger), places)
     assert place is not None and place.text == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger"),
+    [
+        ("The ministers agreed on sanctions on Burma last week.", "sanctions"),  # a target
+        ("The mayor of Paris condemned the decision.", "condemned"),  # "of": no location
+        ("Unlike in Cuba, the president restored relations quickly.", "restored"),
+    ],
+)
+def test_linked_place_declines(nlp, text: str, trigger: str) -> None:  # type: ignore[no-untyped-def]
+    doc, places = places_of(nlp, text)
+    assert places, "the sentence should hold a place"
+    assert linked_place(_trigger(doc, trigger), places) is None
 
 
 def test_linked_place_stays_in_the_trigger_clause(nlp) -> None:  # type: ignore[no-untyped-def]

@@ -154,6 +154,23 @@ def test_parts_of_day_and_clock_times(nlp) -> None:  # type: ignore[no-untyped-d
     assert value_of(nlp, text, "10 a.m.") == "2020-01-03T10:00"
 
 
+def test_clock_time_with_its_own_date(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The curfew starts at 5 p.m. on January 3, 2020, officials said."
+    found = {t.text: t for t in times_of(nlp, text)}
+    (only,) = [t for t in found.values() if t.type == "TIME"]
+    assert only.value == "2020-01-03T17:00"
+
+
+def test_seasons_and_stray_words(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert (
+        value_of(nlp, "The offensive began in the spring of 2019.", "the spring of 2019")
+        == "2019-SP"
+    )
+    # a possessive before the expression is left out of the span
+    found = texts(nlp, "The company doubled its fourth-quarter profit.")
+    assert found == ["fourth-quarter"]
+
+
 @pytest.mark.parametrize(
     ("sentence", "phrase", "value"),
     [
@@ -229,6 +246,16 @@ def test_bad_input_never_raises(nlp) -> None:  # type: ignore[no-untyped-def]
     assert [t.text for t in find_times(nlp(long), PUB)] == ["Friday"]
 
 
+def test_doc_without_parse_or_entities() -> None:
+    import spacy
+
+    doc = spacy.blank("en")("They met on Friday. On Jan. 3, 2019, at 10 a.m., talks ended.")
+    found = {t.text: t.value for t in find_times(doc, PUB)}
+    assert found["Friday"] == "2020-01-03"
+    assert found["Jan. 3, 2019"] == "2019-01-03"
+    assert linked_time(doc[1], find_times(doc, PUB)) is None  # no parse, no link
+
+
 @pytest.mark.parametrize("pub", [None, date(1850, 5, 1), date(2999, 1, 1), "not a date", 20200106])
 def test_unusable_pubdate(nlp, pub) -> None:  # type: ignore[no-untyped-def]
     text = "The army attacked on Friday, and on January 3, 2020 it withdrew."
@@ -255,8 +282,8 @@ def test_normalize_never_raises() -> None:
         "February 31",
         "x" * 5000,
     ):
-        ok, value, _ = normalize(junk, PUB)
-        assert value is None or isinstance(value, str)
+        _, value, _ = normalize(junk, PUB)
+        assert value is None, junk
     assert normalize("February 31, 2020", PUB) == (True, None, "DATE")
 
 
@@ -267,7 +294,7 @@ def test_lexicon_errors_name_file_and_line(tmp_path: Path) -> None:
         load_lexicon(bad)
     missing = tmp_path / "partial.json"
     missing.write_text(json.dumps({"months": {"jan": 1}}), encoding="utf-8")
-    with pytest.raises(DataFileError, match="partial.json.*missing entry"):
+    with pytest.raises(DataFileError, match=r"partial\.json.*missing entry"):
         load_lexicon(missing)
 
 
@@ -371,3 +398,52 @@ def test_gold_dev_articles(nlp) -> None:  # type: ignore[no-untyped-def]
             )
     assert total >= 10
     assert agree / total >= 0.75, (agree, total)
+
+
+# --------------------------------------------------------------------------- property
+
+
+_PIECES = [
+    "on Friday",
+    "last week",
+    "Jan. 3",
+    "3 January 2020",
+    "the coming days",
+    "every Friday",
+    "at 10 a.m.",
+    "three days ago",
+    "may",
+    "March",
+    "2,500",
+    "the 1990s",
+    "Monday night",
+    "from Monday to Friday",
+    "rebels attacked",
+    "the minister said",
+    "“",
+    "”",
+    ",",
+    ".",
+    "\n",
+    "—",
+    "'s",
+]
+
+
+def test_random_text_spans_exact(nlp) -> None:  # type: ignore[no-untyped-def]
+    """Whatever the text, find_times returns exact spans and never raises."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(
+        st.lists(st.sampled_from(_PIECES), min_size=1, max_size=12),
+        st.sampled_from([PUB, None, date(1850, 1, 1)]),
+    )
+    def check(pieces: list[str], pub: date | None) -> None:
+        doc = nlp(" ".join(pieces))
+        for t in find_times(doc, pub):
+            assert doc.text[t.span[0] : t.span[1]] == t.text
+            assert t.type in ("DATE", "TIME", "DURATION", "SET")
+
+    check()

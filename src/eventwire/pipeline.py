@@ -78,7 +78,16 @@ class Pipeline:
                 raise TypeError(f"unknown Pipeline option {key!r}")
             setattr(self.config, key, value)
         self.nlp = self._build()
-        self._stage_names = [n for n in self.nlp.pipe_names if n.startswith("eventwire_")]
+        # the trailing eventwire stages run one document at a time (a failure stays with
+        # its article); eventwire components placed among the model's (an entity ruler
+        # before "ner") run inside nlp.pipe
+        names = self.nlp.pipe_names
+        trailing: list[str] = []
+        for name in reversed(names):
+            if not name.startswith("eventwire_"):
+                break
+            trailing.insert(0, name)
+        self._stage_names = trailing
 
     # ------------------------------------------------------------------ building
     def _build(self) -> Language:

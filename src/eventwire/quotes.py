@@ -74,7 +74,7 @@ _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _ORG_LABELS = frozenset({"ORG", "GPE", "NORP"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 #: Dependencies through which a participial or coordinated cue inherits its subject.
-_INHERIT_DEPS = frozenset({"advcl", "conj", "xcomp", "pcomp"})
+_INHERIT_DEPS = frozenset({"advcl", "conj", "xcomp", "pcomp", "acomp", "prep"})
 
 
 @dataclass(frozen=True)
@@ -186,6 +186,10 @@ def find_marked_spans(text: str) -> list[MarkedSpan]:
             continue
         if skip is not None and i == skip:
             skip = None
+            continue
+        if ch in _STRAIGHT and i > 0 and text[i - 1] == "=" and open_at is None:
+            markup = text.find(ch, k)  # markup attribute: author="..."
+            skip = markup if markup >= 0 else None
             continue
         role = _role(text, i, k)
         if open_at is None:
@@ -513,6 +517,10 @@ def _speaker_span(cue_span: Span, quote_ranges: Sequence[tuple[int, int]]) -> Sp
                 break
         return doc[words[0].i : words[-1].i + 1] if words else None
     subj = _subject_of(first)
+    if (subj is None or _in_ranges(subj.idx, quote_ranges)) and first.tag_ == "VBG":
+        # "..., telling the crowd, “…”": a participle speaks for the main clause.
+        root = first.sent.root
+        subj = next((c for c in root.children if c.dep_ in _SUBJECT_DEPS), None)
     if subj is None or _in_ranges(subj.idx, quote_ranges):
         return None
     if subj.lower_ in ("who", "that", "which"):  # "X, who said ..." -> X
@@ -623,6 +631,7 @@ def _directs(doc: Doc, lex: CueLexicon, marked: Sequence[MarkedSpan]) -> list[_D
             or _attribute(tail, lex, ranges, positional=True)
             or _attribute(_head_tokens(doc, q, prev_end), lex, ranges, positional=False)
             or _dash_speaker(doc, q)
+            or _colon_speaker(doc, q)
         )
         if found is not None:
             cue, sp = found
@@ -672,7 +681,7 @@ def _is_fragment(text: str, q: _Direct) -> bool:
 #: Lower-case words allowed inside a title ("Face the Nation").
 _TITLE_SMALL = frozenset("a an the of and or in on at to for by with from is it".split())
 #: Tags of a word that introduces a name rather than speech ("CNN's", "on", "the").
-_TITLE_BEFORE_TAGS = frozenset({"POS", "IN", "DT", "PRP$"})
+_TITLE_BEFORE_TAGS = frozenset({"POS", "IN", "DT", "PRP$", "NN", "NNS"})
 
 
 def _is_title(doc: Doc, q: _Direct) -> bool:
@@ -687,7 +696,13 @@ def _is_title(doc: Doc, q: _Direct) -> bool:
     j = q.tok_start - 1
     while j >= 0 and (doc[j].is_punct or doc[j].is_space):
         j -= 1
-    return j >= 0 and doc[j].tag_ in _TITLE_BEFORE_TAGS
+    if j >= 0 and doc[j].tag_ in _TITLE_BEFORE_TAGS:
+        return True
+    # A name used as a modifier: “Broad City” star, “Cake Boss” host.
+    k = q.tok_end
+    while k < len(doc) and doc[k].is_punct and not doc[k].is_space and doc[k].text != "\n":
+        k += 1
+    return k < len(doc) and doc[k].pos_ in ("NOUN", "PROPN") and doc[k].idx - q.end <= 3
 
 
 def _ancestor_cue(
@@ -742,6 +757,27 @@ def _dash_speaker(doc: Doc, q: _Direct) -> tuple[str, Span] | None:
     if not names:
         return None
     return "", doc[names[0].i : names[-1].i + 1]  # no cue word
+
+
+def _colon_speaker(doc: Doc, q: _Direct) -> tuple[str, Span] | None:
+    """Pew Research: “…”: a name (or proper noun phrase) right before a colon."""
+    j = q.tok_start - 1
+    while j >= 0 and (doc[j].is_space or doc[j].text in _STRAIGHT + _OPEN_MARKS):
+        if "\n" in doc[j].text:
+            break
+        j -= 1
+    if j <= 0 or doc[j].text != ":":
+        return None
+    names: list[Token] = []
+    k = j - 1
+    while k >= 0 and len(names) < 8 and (doc[k].pos_ == "PROPN" or doc[k].ent_type_ in _NAME_ENTS):
+        if not (doc[k].is_alpha or doc[k].text == "." or doc[k].text[:1].isalpha()):
+            break
+        names.insert(0, doc[k])
+        k -= 1
+    if not names:
+        return None
+    return "", doc[names[0].i : names[-1].i + 1]
 
 
 def _previous_sentence_cue(

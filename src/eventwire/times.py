@@ -32,6 +32,7 @@ import calendar
 import json
 import logging
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -103,7 +104,8 @@ class Lexicon:
     set_quantifiers: tuple[str, ...]
     modifiers: tuple[str, ...]
     anaphoric: frozenset[str]
-    age_words: frozenset[str]
+    age_after: tuple[str, ...]
+    age_before: tuple[str, ...]
     future_aux: frozenset[str]
     future_heads: frozenset[str]
     past_tags: frozenset[str]
@@ -247,7 +249,8 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
             set_quantifiers=tuple(raw["set_quantifiers"]),
             modifiers=tuple(sorted(raw["modifiers"], key=len, reverse=True)),
             anaphoric=frozenset(raw["anaphoric"]),
-            age_words=frozenset(raw["age_words"]),
+            age_after=tuple(raw["age_after"]),
+            age_before=tuple(raw["age_before"]),
             future_aux=frozenset(raw["future_aux"]),
             future_heads=frozenset(raw["future_heads"]),
             past_tags=frozenset(raw["past_tags"]),
@@ -768,6 +771,11 @@ def _date_words(s: str, ctx: _Ctx) -> _Result | None:
     if m:
         y = int(m.group(1))
         return _Result(f"{y:04d}") if MIN_YEAR <= y <= MAX_YEAR else None
+    # "the 1988 quarter", "the 1989 period": a period of that year
+    m = re.fullmatch(rf"(?:the )?(?:fiscal )?{year} (?:fiscal )?(\w+)", s)
+    if m and (_unit(m.group(2), lx) or m.group(2) in ("period", "season", "term")):
+        y = int(m.group(1))
+        return _Result(f"{y:04d}") if MIN_YEAR <= y <= MAX_YEAR else None
     m = re.fullmatch(r"(?:the )?(?:(?:early|late|mid) )?(?:(\d{3})0s|'(\d)0s)", s)
     if m:
         if m.group(1):
@@ -995,6 +1003,22 @@ def _dateparser(s: str, ctx: _Ctx) -> _Result | None:
 
 # --------------------------------------------------------------------------- candidates
 
+#: ``doc.text`` and ``doc.ents`` rebuild themselves on every access; find_times
+#: computes them once per document and the helpers read them from here.
+_DOC_CACHE: ContextVar[tuple[Doc, str, tuple[Span, ...]] | None] = ContextVar(
+    "eventwire_times_doc", default=None
+)
+
+
+def _doc_text(doc: Doc) -> str:
+    cached = _DOC_CACHE.get()
+    return cached[1] if cached is not None and cached[0] is doc else doc.text
+
+
+def _doc_ents(doc: Doc) -> tuple[Span, ...]:
+    cached = _DOC_CACHE.get()
+    return cached[2] if cached is not None and cached[0] is doc else tuple(doc.ents)
+
 
 def _tense(doc: Doc, start: int, end: int) -> Tense:
     """Tense of the verb governing the span ``[start, end)`` (chars): past, future or None."""
@@ -1056,23 +1080,23 @@ def _past_marked(tok: Token, lx: Lexicon) -> bool:
 
 
 def _is_age(doc: Doc, start: int, end: int, lx: Lexicon) -> bool:
-    text = doc.text[start:end].lower()
-    if re.search(r"\bold\b", text):
+    """ "64-year-old", "23 years old", "aged 64" are ages, not times."""
+    text = _doc_text(doc)
+    after = _alt(lx.age_after)
+    if re.search(rf"\b{after}\b", text[start:end], re.I):
         return True
-    after = doc.text[end : end + 12].lower()
-    if re.match(r"[\s-]*(?:old|of age)\b", after):
+    if re.match(rf"[\s-]*{after}\b", text[end : end + 16], re.I):
         return True
-    before = doc.text[max(0, start - 12) : start].lower()
-    return bool(re.search(r"\b(?:aged|age of|ages of)\s*$", before))
+    return bool(re.search(rf"\b{_alt(lx.age_before)}\s*$", text[max(0, start - 20) : start], re.I))
 
 
 def _ambiguous_word_ok(doc: Doc, start: int, end: int, lx: Lexicon) -> bool:
     """Reject "may" the modal, "march" the verb, "sat" ... when the span is only that word."""
-    text = doc.text[start:end]
+    text = _doc_text(doc)[start:end]
     low = text.lower().rstrip(".")
     words = re.findall(r"[a-z]+", text.lower())
-    if not words:
-        return True
+    if not words or re.search(r"\d", text):
+        return True  # "May 3", "March 2020": the number settles it
     if low in lx.ambiguous_months or (len(words) == 1 and words[0] in lx.ambiguous_months):
         if not text[:1].isupper():
             return False
@@ -1082,7 +1106,7 @@ def _ambiguous_word_ok(doc: Doc, start: int, end: int, lx: Lexicon) -> bool:
         tok = span[0]
         if tok.tag_ == "MD" or tok.pos_ in ("VERB", "AUX"):
             return False
-        if tok.i == tok.sent.start and tok.tag_ != "NNP":
+        if tok.is_sent_start and tok.tag_ != "NNP":
             return False
     return True
 
@@ -1096,7 +1120,7 @@ class _Candidate:
 
 def _set_word_ok(doc: Doc, start: int, end: int, lx: Lexicon) -> bool:
     """ "daily", "quarterly" are sets only as adverbs ("meets daily", not "a quarterly dividend")."""
-    if doc.text[start:end].lower() not in lx.set_words:
+    if _doc_text(doc)[start:end].lower() not in lx.set_words:
         return True
     span = doc.char_span(start, end, alignment_mode="expand")
     return span is not None and len(span) == 1 and span[0].pos_ == "ADV"
@@ -1104,26 +1128,26 @@ def _set_word_ok(doc: Doc, start: int, end: int, lx: Lexicon) -> bool:
 
 def _candidates(doc: Doc, lx: Lexicon) -> list[_Candidate]:
     spans: list[tuple[int, int]] = []
-    for ent in doc.ents:
+    for ent in _doc_ents(doc):
         if ent.label_ in ("DATE", "TIME"):
             spans.append((ent.start_char, ent.end_char))
-    for m in lx.patterns.candidate.finditer(doc.text):
+    for m in lx.patterns.candidate.finditer(_doc_text(doc)):
         if _set_word_ok(doc, m.start(), m.end(), lx):
             spans.append((m.start(), m.end()))
-    spans = [_trim(doc.text, s, e) for s, e in spans]
+    spans = [_trim(_doc_text(doc), s, e) for s, e in spans]
     spans = sorted({(s, e) for s, e in spans if e > s})
     merged: list[_Candidate] = []
     for s, e in spans:
         if merged:
             prev = merged[-1]
-            gap = doc.text[prev.end : s] if s >= prev.end else ""
+            gap = _doc_text(doc)[prev.end : s] if s >= prev.end else ""
             if s < prev.end:
                 if e > prev.end:
                     ls, le = prev.parts[-1]
                     prev.parts[-1] = (min(ls, s), max(le, e))
                     prev.end = e
                 continue
-            if _joinable(doc.text, prev, gap, s, e, lx):
+            if _joinable(_doc_text(doc), prev, gap, s, e, lx):
                 prev.parts.append((s, e))
                 prev.end = e
                 continue
@@ -1214,13 +1238,21 @@ def find_times(
     / ``FUTURE_REF`` values instead of None. Bad input gives ``[]``, never an
     exception.
     """
-    if not isinstance(doc, Doc) or not doc.text:
+    if not isinstance(doc, Doc) or not len(doc):
         return []
     try:
         lx = load_lexicon()
     except DataFileError:
         log.exception("times lexicon unavailable")
         return []
+    token = _DOC_CACHE.set((doc, doc.text, tuple(doc.ents)))
+    try:
+        return _find_times(doc, pubdate, refs, lx)
+    finally:
+        _DOC_CACHE.reset(token)
+
+
+def _find_times(doc: Doc, pubdate: date | None, refs: bool, lx: Lexicon) -> list[record.Time]:
     pub = valid_pubdate(pubdate)
     out: list[record.Time] = []
     try:
@@ -1240,6 +1272,16 @@ def find_times(
     except Exception:
         log.exception("time anchoring failed")
     return out
+
+
+def _sent_bounds(doc: Doc, pos: int) -> tuple[int, int]:
+    """Character bounds of the sentence holding ``pos`` (the whole text without a parse)."""
+    if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
+        tok = doc.char_span(pos, pos + 1, alignment_mode="expand")
+        if tok is not None and len(tok):
+            sent = tok[0].sent
+            return sent.start_char, sent.end_char
+    return 0, len(_doc_text(doc))
 
 
 #: How far back (characters) a year offset looks for the period it compares with.
@@ -1262,13 +1304,10 @@ def _align_year_offsets(doc: Doc, times: list[record.Time], pub: date | None, lx
         words = set(_clean(t.text, lx).split())
         if ("year" not in words and "years" not in words) or not words & set(lx.offset_past):
             continue
-        span = doc.char_span(t.span[0], t.span[1], alignment_mode="expand")
-        if span is None:
-            continue
-        sent = span.sent
+        sent_start = _sent_bounds(doc, t.span[0])[0]
         ref = None
         # the closest period before it in the sentence, else in the text just before
-        window = max(0, min(sent.start_char, t.span[0] - YEAR_OFFSET_CONTEXT))
+        window = max(0, min(sent_start, t.span[0] - YEAR_OFFSET_CONTEXT))
         for k, o in enumerate(times[:i]):
             if k in aligned:
                 continue  # compare with a period the text names, not with another offset
@@ -1292,18 +1331,6 @@ def _anchor_clock_times(doc: Doc, times: list[record.Time], pub: date | None) ->
     if pub is None:
         return
     day = pub.isoformat()
-    sents = (
-        [(sent.start_char, sent.end_char) for sent in doc.sents]
-        if doc.has_annotation("SENT_START")
-        else []
-    )
-
-    def sent_of(pos: int) -> tuple[int, int]:
-        for s, e in sents:
-            if s <= pos < e:
-                return s, e
-        return 0, len(doc.text)
-
     for i, t in enumerate(times):
         if t.type != "TIME" or not t.value or not t.value.startswith(day + "T"):
             continue
@@ -1311,7 +1338,7 @@ def _anchor_clock_times(doc: Doc, times: list[record.Time], pub: date | None) ->
             r"\b(?:today|tonight|this)\b", t.text, re.I
         ):
             continue  # the expression names its own day
-        ss, se = sent_of(t.span[0])
+        ss, se = _sent_bounds(doc, t.span[0])
         best = None
         for o in times:
             if (
@@ -1339,35 +1366,53 @@ def _resolve(
     options: list[list[tuple[int, int]]] = []
     if len(cand.parts) > 1:
         options.append(cand.parts)
-    options.extend(_split_points(doc.text, cand.start, cand.end, lx))
+    options.extend(_split_points(_doc_text(doc), cand.start, cand.end, lx))
     for parts in options:
-        results = [_resolve_one(doc, ps, pe, pub, refs, lx) for ps, pe in parts]
+        results = [_resolve_piece(doc, ps, pe, pub, refs, lx) for ps, pe in parts]
         found = [r for r in results if r is not None]
         resolved = any(r.value is not None for r in found)
         if resolved and (all(r is not None for r in results) or whole is None):
             return found
-    # stray words at the edges ("its fourth quarter", "d'etat last year"): the longest
-    # inner span, at most two words shorter on each side, that resolves
-    if whole is None or not _recognized(whole.text, pub, lx):
-        inner = _inner_span(doc, cand.start, cand.end, pub, refs, lx)
+    piece = _resolve_piece(doc, cand.start, cand.end, pub, refs, lx, whole)
+    return [piece] if piece is not None else []
+
+
+def _resolve_piece(
+    doc: Doc,
+    start: int,
+    end: int,
+    pub: date | None,
+    refs: bool,
+    lx: Lexicon,
+    whole: record.Time | None = None,
+) -> record.Time | None:
+    """One span; if the rules do not know it, the longest inner span, at most two
+    non-time words shorter at each edge, that resolves ("its fourth quarter")."""
+    if whole is None:
+        whole = _resolve_one(doc, start, end, pub, refs, lx)
+    if whole is not None and whole.value is not None:
+        return whole
+    recognized = whole is not None and _recognized(whole.text, pub, lx)
+    if not recognized:
+        inner = _inner_span(doc, start, end, pub, refs, lx)
         if inner is not None:
-            return [inner]
-    if whole is None or (
-        not _looks_temporal(whole.text, lx) and not _recognized(whole.text, pub, lx)
-    ):
-        return []
-    return [whole]
+            return inner
+    if whole is None or not (recognized or _looks_temporal(whole.text, lx)):
+        return None
+    return whole
 
 
 def _inner_span(
     doc: Doc, start: int, end: int, pub: date | None, refs: bool, lx: Lexicon
 ) -> record.Time | None:
-    words = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", doc.text[start:end])]
+    words = [
+        (m.start() + start, m.end() + start) for m in re.finditer(r"\S+", _doc_text(doc)[start:end])
+    ]
     n = len(words)
     vocab = lx.vocabulary
 
     def droppable(k: int) -> bool:
-        w = re.sub(r"[^\w']", " ", doc.text[words[k][0] : words[k][1]].lower()).split()
+        w = re.sub(r"[^\w']", " ", _doc_text(doc)[words[k][0] : words[k][1]].lower()).split()
         return not any(
             x in vocab or x.rstrip("s") in vocab or any(c.isdigit() for c in x) for x in w
         )
@@ -1381,7 +1426,7 @@ def _inner_span(
                 break
             if (i, j) == (0, n) or j <= i:
                 continue
-            s, e = _trim(doc.text, words[i][0], words[j - 1][1])
+            s, e = _trim(_doc_text(doc), words[i][0], words[j - 1][1])
             if e <= s:
                 continue
             t = _resolve_one(doc, s, e, pub, refs, lx)
@@ -1419,7 +1464,7 @@ def _recognized(text: str, pub: date | None, lx: Lexicon) -> bool:
 def _resolve_one(
     doc: Doc, s: int, e: int, pub: date | None, refs: bool, lx: Lexicon
 ) -> record.Time | None:
-    text = doc.text
+    text = _doc_text(doc)
     if (
         e <= s
         or _is_age(doc, s, e, lx)
@@ -1437,7 +1482,9 @@ def _resolve_one(
 
 
 def _is_time_ent(doc: Doc, s: int, e: int) -> bool:
-    return any(ent.label_ == "TIME" and ent.start_char <= s < ent.end_char for ent in doc.ents)
+    return any(
+        ent.label_ == "TIME" and ent.start_char <= s < ent.end_char for ent in _doc_ents(doc)
+    )
 
 
 def _looks_temporal(text: str, lx: Lexicon) -> bool:
@@ -1461,9 +1508,9 @@ def _looks_temporal(text: str, lx: Lexicon) -> bool:
 # --------------------------------------------------------------------------- linking
 
 
-def _time_tokens(doc: Doc, t: record.Time) -> Span | None:
+def _time_tokens(doc: Doc, t: record.Time, n_chars: int) -> Span | None:
     s, e = t.span
-    if not (0 <= s < e <= len(doc.text)):
+    if not (0 <= s < e <= n_chars):
         return None
     return doc.char_span(s, e, alignment_mode="expand")
 
@@ -1485,10 +1532,8 @@ def linked_time(trigger: Token, times: list[record.Time]) -> record.Time | None:
     if not isinstance(trigger, Token) or not times:
         return None
     doc = trigger.doc
-    try:
-        sent = trigger.sent
-    except Exception:
-        sent = doc[:]
+    n_chars = len(doc.text)
+    sent_start, sent_end = _sent_bounds(doc, trigger.idx)
     ancestors: dict[int, int] = {}
     tok = trigger
     for steps in range(1, 40):
@@ -1500,10 +1545,10 @@ def linked_time(trigger: Token, times: list[record.Time]) -> record.Time | None:
     for t in times:
         if not isinstance(t, record.Time):
             continue
-        span = _time_tokens(doc, t)
+        span = _time_tokens(doc, t, n_chars)
         if span is None or len(span) == 0:
             continue
-        if not (sent.start_char <= span.start_char and span.end_char <= sent.end_char):
+        if not (sent_start <= span.start_char and span.end_char <= sent_end):
             continue
         if span.start <= trigger.i < span.end:
             continue

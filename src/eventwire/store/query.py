@@ -1,0 +1,120 @@
+"""Filtered, parameterized queries over the stored event mentions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from .db import StoreError
+
+#: Columns a query returns by default (``events`` joined with its article).
+EVENT_COLUMNS: tuple[str, ...] = (
+    "article_id", "event_id", "type", "mode", "cameo", "actor_text", "actor_name",
+    "actor_country", "actor_sector", "target_text", "target_name", "target_country",
+    "target_sector", "date", "date_source", "day", "location_name", "location_country",
+    "location_lat", "location_lon", "factuality", "confidence", "trigger_text",
+    "trigger_start", "trigger_end", "sentence_start", "sentence_end", "sentence", "coref",
+    "segment", "source_text", "cluster_id",
+)  # fmt: skip
+
+FACTUALITIES = ("asserted", "negated", "future", "hypothetical")
+
+
+@dataclass
+class EventFilter:
+    """What ``eventwire query`` / ``export`` select. Empty fields do not filter."""
+
+    types: list[str] = field(default_factory=list)
+    actor_country: list[str] = field(default_factory=list)
+    target_country: list[str] = field(default_factory=list)
+    actor_sector: list[str] = field(default_factory=list)
+    name: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    country: list[str] = field(default_factory=list)
+    location: str | None = None
+    #: "asserted" by default; "any" for every factuality
+    factuality: list[str] = field(default_factory=lambda: ["asserted"])
+    min_confidence: float | None = None
+    text: str | None = None
+    include_duplicates: bool = False
+    cluster: int | None = None
+
+    def where(self, alias: str = "e", article: str = "a") -> tuple[str, list[Any]]:
+        """The WHERE clause (``alias`` = events, ``article`` = articles) and its parameters."""
+        clauses: list[str] = []
+        params: list[Any] = []
+
+        def any_of(col: str, values: list[str], upper: bool = True) -> None:
+            vals = [v.strip().upper() if upper else v.strip() for v in values if v.strip()]
+            if vals:
+                clauses.append(f"{col} IN (SELECT unnest(?::VARCHAR[]))")
+                params.append(vals)
+
+        any_of(f"{alias}.type", self.types)
+        any_of(f"{alias}.actor_country", self.actor_country)
+        any_of(f"{alias}.target_country", self.target_country)
+        any_of(f"{alias}.actor_sector", self.actor_sector)
+        any_of(f"{alias}.location_country", self.country)
+        facts = [f.strip().lower() for f in self.factuality if f.strip()]
+        if facts and "any" not in facts:
+            bad = [f for f in facts if f not in FACTUALITIES]
+            if bad:
+                raise StoreError(
+                    f"unknown factuality {bad[0]!r} (one of {', '.join(FACTUALITIES)}, any)"
+                )
+            clauses.append(f"{alias}.factuality IN (SELECT unnest(?::VARCHAR[]))")
+            params.append(facts)
+        if self.name:
+            cols = ("actor_name", "actor_text", "target_name", "target_text")
+            clauses.append("(" + " OR ".join(_contains(f"{alias}.{c}") for c in cols) + ")")
+            params.extend([self.name.lower()] * 4)
+        if self.location:
+            clauses.append(
+                f"({_contains(alias + '.location_name')} OR {_contains(alias + '.location_text')})"
+            )
+            params.extend([self.location.lower()] * 2)
+        if self.text:
+            clauses.append(f"{_contains(alias + '.sentence')}")
+            params.append(self.text.lower())
+        if self.since:
+            clauses.append(f"{alias}.day >= ?")
+            params.append(self.since)
+        if self.until:
+            clauses.append(f"{alias}.day <= ?")
+            params.append(self.until)
+        if self.min_confidence is not None:
+            clauses.append(f"{alias}.confidence >= ?")
+            params.append(self.min_confidence)
+        if self.cluster is not None:
+            clauses.append(f"{alias}.cluster_id = ?")
+            params.append(self.cluster)
+        if not self.include_duplicates:
+            clauses.append(f"{article}.duplicate_of IS NULL")
+        return (" AND ".join(clauses) or "TRUE"), params
+
+
+def _contains(col: str) -> str:
+    """Case-insensitive literal substring test (no LIKE wildcards in user text)."""
+    return f"coalesce(contains(lower({col}), ?), false)"
+
+
+def events_sql(
+    flt: EventFilter,
+    columns: tuple[str, ...] = EVENT_COLUMNS,
+    *,
+    extra: str = "",
+    limit: int | None = None,
+) -> tuple[str, list[Any]]:
+    """SELECT over ``events e JOIN articles a`` with the filter applied."""
+    where, params = flt.where()
+    cols = ", ".join(f"e.{c}" for c in columns)
+    sql = (
+        f"SELECT {cols}{extra} FROM events e JOIN articles a ON a.id = e.article_id "
+        f"WHERE {where} ORDER BY e.day NULLS LAST, e.article_id, e.trigger_start"
+    )
+    if limit is not None:
+        sql += " LIMIT ?"
+        params = [*params, int(limit)]
+    return sql, params
