@@ -1,7 +1,8 @@
-"""Geoparsing benchmark on GeoWebNews (Gritta et al. 2019).
+"""Geoparsing benchmark on GeoWebNews (Gritta et al. 2019), or GeoVirus.
 
-Reads ``GWN.xml`` at run time from ``../shared/eval/external/geoparsing``
-(relative to the repository root; ``--data`` names another folder) and prints:
+Reads ``GWN.xml`` (``--corpus geovirus``: ``Corpora/GeoVirus.xml``) at run time
+from ``../shared/eval/external/geoparsing`` (relative to the repository root;
+``--data`` names another folder) and prints:
 
 * toponym recognition precision / recall / F1 of ``find_places`` (a predicted
   place matches a gold toponym when the spans overlap; exact-span figures too);
@@ -15,7 +16,8 @@ Gold toponyms are the annotated names used as nouns that have coordinates
 Embedded_Literal; adjectival modifiers such as "Syrian" are left out because
 eventwire deliberately does not geocode demonyms).
 
-    .venv/bin/python bench/geoparsing.py [--data DIR] [--limit N] [--misses FILE]
+    .venv/bin/python bench/geoparsing.py [--corpus gwn|geovirus] [--data DIR] [--limit N]
+        [--cities cities15000] [--no-datelines] [--misses FILE]
 """
 
 from __future__ import annotations

@@ -96,6 +96,7 @@ def test_airports_and_curated_entries(gaz: Gazetteer) -> None:
     air = [c for c in gaz.lookup("Baghdad airport") if c.feature == "airport"]
     assert air and air[0].country == "IRQ" and air[0].code == "BGW"
     assert gaz.by_iata("bgw") is not None and gaz.by_iata("ZZZ") is None
+    assert gaz.by_iata(None) is None  # type: ignore[arg-type]
     zone = gaz.lookup("Green Zone")
     assert zone and zone[0].feature == "landmark" and zone[0].country == "IRQ"
     donbass = gaz.lookup("Donbass")
@@ -358,6 +359,13 @@ def test_linked_place_bad_input(nlp) -> None:  # type: ignore[no-untyped-def]
     assert linked_place(None, find_places(doc)) is None  # type: ignore[arg-type]
     odd = [record.Place(text="x", span=(900, 901))]
     assert linked_place(doc[1], odd) is None
+
+
+def test_linked_place_without_a_parser() -> None:
+    import spacy
+
+    doc = spacy.blank("en")("Troops entered Mosul.")
+    assert linked_place(doc[1], [record.Place(text="Mosul", span=(15, 20))]) is None
 
 
 # ---------------------------------------------------------------- component

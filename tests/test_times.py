@@ -18,6 +18,7 @@ from eventwire.nlp import load_model
 from eventwire.times import (
     add_to_pipeline,
     find_times,
+    is_explicit,
     linked_time,
     load_lexicon,
     normalize,
@@ -262,6 +263,15 @@ def test_unusable_pubdate(nlp, pub) -> None:  # type: ignore[no-untyped-def]
     found = {t.text: t.value for t in times_of(nlp, text, pub)}
     assert found["Friday"] is None  # relative: cannot be resolved
     assert found["January 3, 2020"] == "2020-01-03"  # absolute: still resolved
+
+
+def test_is_explicit(nlp) -> None:  # type: ignore[no-untyped-def]
+    found = {
+        t.text: t for t in times_of(nlp, "On Friday they recalled the raid of January 3, 2019.")
+    }
+    assert is_explicit(found["January 3, 2019"])
+    assert not is_explicit(found["Friday"])
+    assert not is_explicit(None)  # type: ignore[arg-type]
 
 
 def test_pubdate_forms() -> None:

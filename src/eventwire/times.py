@@ -50,8 +50,11 @@ from .nlp import register_extensions
 __all__ = [
     "add_to_pipeline",
     "find_times",
+    "is_explicit",
     "linked_time",
+    "load_lexicon",
     "normalize",
+    "valid_pubdate",
 ]
 
 log = logging.getLogger(__name__)
@@ -119,6 +122,7 @@ class Lexicon:
     year_words: dict[str, int]
     narrative_offsets: frozenset[str]
     narrative_relatives: frozenset[str]
+    adjective_only: frozenset[str]
     patterns: _Patterns = field(init=False, repr=False, compare=False)
     abbreviations: frozenset[str] = field(init=False, repr=False, compare=False)
     vocabulary: frozenset[str] = field(init=False, repr=False, compare=False)
@@ -264,6 +268,7 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
             year_words={k: int(v) for k, v in raw["year_words"].items()},
             narrative_offsets=frozenset(raw["narrative_offsets"]),
             narrative_relatives=frozenset(raw["narrative_relatives"]),
+            adjective_only=frozenset(raw["adjective_only"]),
         )
     except KeyError as exc:
         raise DataFileError(where, f"missing entry {exc.args[0]!r}") from exc
@@ -1119,11 +1124,17 @@ class _Candidate:
 
 
 def _set_word_ok(doc: Doc, start: int, end: int, lx: Lexicon) -> bool:
-    """ "daily", "quarterly" are sets only as adverbs ("meets daily", not "a quarterly dividend")."""
-    if _doc_text(doc)[start:end].lower() not in lx.set_words:
+    """ "daily", "quarterly" are sets only as adverbs ("meets daily", not "a quarterly
+    dividend"); "current", "recent" are times only as adjectives."""
+    word = _doc_text(doc)[start:end].lower()
+    if word in lx.set_words:
+        pos = "ADV"
+    elif word in lx.adjective_only:
+        pos = "ADJ"
+    else:
         return True
     span = doc.char_span(start, end, alignment_mode="expand")
-    return span is not None and len(span) == 1 and span[0].pos_ == "ADV"
+    return span is not None and len(span) == 1 and span[0].pos_ == pos
 
 
 def _candidates(doc: Doc, lx: Lexicon) -> list[_Candidate]:
@@ -1574,6 +1585,15 @@ def linked_time(trigger: Token, times: list[record.Time]) -> record.Time | None:
         if best is None or key < best[0]:
             best = (key, t)
     return best[1] if best else None
+
+
+def is_explicit(time: record.Time) -> bool:
+    """True when the expression fixes its value without the publication date
+    ("January 3, 2020", "2019"), False for relative ones ("Friday", "last week").
+    Events use it for ``date_source`` ("explicit" or "relative")."""
+    if not isinstance(time, record.Time) or time.value is None:
+        return False
+    return normalize(time.text, None)[1] is not None
 
 
 # --------------------------------------------------------------------------- pipeline

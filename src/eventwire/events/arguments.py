@@ -432,10 +432,10 @@ def nominal_arguments(
     found = _prep_object(trigger, tuple(p for p in preps if p != "by"))
     if found:
         args.target = Argument(found[0], found[1])
-    elif args.target is None and trigger.dep_ in OBJECTS:
+    elif args.target is None and trigger.dep_ in OBJECTS and is_support_verb(trigger.head):
         # "sent aid to X", "imposed sanctions on X": the target hangs off the support verb
         found = _prep_object(trigger.head, tuple(p for p in preps if p not in ("by", "of")))
-        if found:
+        if found and found[0].ent_type_ not in ("DATE", "TIME"):
             args.target = Argument(found[0], "dobj<head>" + found[1])
     return args
 

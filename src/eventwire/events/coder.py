@@ -75,6 +75,7 @@ class EventCoder:
         self.min_confidence = min_confidence
         self.background = discourse.get("background", frozenset())
         arg.QUANTITY_HEADS.update(discourse.get("quantity", frozenset()))
+        self.reversal = discourse.get("reversal", frozenset())
 
     # ----------------------------------------------------------------- matching
     def _segment_of(self, doc: Doc, segments: list[Segment], token: Token) -> str | None:
@@ -575,7 +576,10 @@ class EventCoder:
     def _is_support_verb(self, verb: Token) -> bool:
         """A verb whose subject performs the nominal event it takes as object: a listed
         support verb ("held talks"), or a verb that is not itself an event trigger."""
-        if self.lexicon.light_verb(verb.lemma_.lower()):
+        lemma = verb.lemma_.lower()
+        if lemma in self.reversal:
+            return False  # "lifted the curfew": the curfew was not imposed by the lifter
+        if self.lexicon.light_verb(lemma):
             return True
         return verb.pos_ in ("VERB", "AUX") and not self.candidates(verb)
 
@@ -605,7 +609,8 @@ class EventCoder:
         A nominal mention without actor and target whose type was already
         reported earlier in the article ("... the explosion"), or one introduced
         by a background preposition ("arrested in connection with the violence"),
-        is usually a reference, not a report: its confidence is halved.
+        is usually a reference, not a report: its confidence is halved; the object of
+        a reversal ("lifted the curfew", ``discourse.tsv``) keeps 0.3 of it.
         """
         by_span = {(m.token.idx, m.token.idx + len(m.token.text)): m for m in mentions}
         trigger_tokens = {m.token.i: m for m in mentions}
@@ -621,7 +626,12 @@ class EventCoder:
                     else None
                 )
                 argument = governor is not None and governor.entry.type != m.entry.type and bare
-                if (bare and ev.type in seen) or m.background or argument:
+                # the object of a reversal ("lifted the curfew", "suspended aid")
+                reversed_ = m.token.dep_ in ("dobj", "nsubjpass") and m.token.head.lemma_.lower() in self.reversal
+                argument = argument or reversed_
+                if reversed_:
+                    ev.confidence = round(ev.confidence * 0.3, 3)
+                elif (bare and ev.type in seen) or m.background or argument:
                     ev.confidence = round(ev.confidence * 0.5, 3)
             seen.add(ev.type)
 

@@ -559,9 +559,9 @@ class Gazetteer:
         self.path = Path(path)
         if not self.path.is_file():
             raise DataFileError(str(self.path), "no gazetteer index here (use Gazetteer.open())")
-        self._con = sqlite3.connect(
-            self.path.resolve().as_uri() + "?mode=ro", uri=True, check_same_thread=False
-        )
+        self._pid = -1
+        self._con: sqlite3.Connection | None = None
+        self._query_lock = threading.Lock()
         self._cache: dict[str, list[Candidate]] = {}
         self._by_id: dict[int, Candidate] = {}
 
@@ -596,6 +596,16 @@ class Gazetteer:
                 cls._default = cls.open()
             return cls._default
 
+    def _query(self, sql: str, args: tuple[Any, ...]) -> list[Any]:
+        """Run a read query (one connection per process, shared by its threads)."""
+        with self._query_lock:
+            if self._con is None or self._pid != os.getpid():  # new, or inherited by a fork
+                self._con = sqlite3.connect(
+                    self.path.resolve().as_uri() + "?mode=ro", uri=True, check_same_thread=False
+                )
+                self._pid = os.getpid()
+            return self._con.execute(sql, args).fetchall()
+
     def lookup(self, name: str) -> list[Candidate]:
         """Every entry whose name or alias normalizes like ``name``, most populous first."""
         key = normalize(name) if isinstance(name, str) else ""
@@ -604,12 +614,12 @@ class Gazetteer:
         hit = self._cache.get(key)
         if hit is not None:
             return hit
-        rows = self._con.execute(
+        rows = self._query(
             "SELECT p.id, p.name, p.feature, p.country, p.admin1, p.lat, p.lon, p.population,"
             " p.code, p.capital, n.kind, n.boost, p.geonameid FROM names n JOIN places p ON p.id = n.place"
             " WHERE n.key = ?",
             (key,),
-        ).fetchall()
+        )
         found = [
             Candidate(
                 id=r[0],
@@ -636,19 +646,21 @@ class Gazetteer:
 
     def by_iata(self, code: str) -> Candidate | None:
         """The airport with this IATA code, if any."""
-        row = self._con.execute(
-            "SELECT name FROM places WHERE feature = 'airport' AND code = ?", (code.upper(),)
-        ).fetchone()
-        if row is None:
+        if not isinstance(code, str):
             return None
-        for cand in self.lookup(row[0]):
+        rows = self._query(
+            "SELECT name FROM places WHERE feature = 'airport' AND code = ?", (code.upper(),)
+        )
+        if not rows:
+            return None
+        for cand in self.lookup(rows[0][0]):
             if cand.code == code.upper():
                 return cand
         return None
 
     def countries(self) -> Iterable[Candidate]:
         """Every country entry."""
-        rows = self._con.execute("SELECT name FROM places WHERE feature = 'country'").fetchall()
+        rows = self._query("SELECT name FROM places WHERE feature = 'country'", ())
         for (name,) in rows:
             for cand in self.lookup(name):
                 if cand.feature == "country" and cand.name == name:

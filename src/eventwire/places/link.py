@@ -130,7 +130,10 @@ def linked_place(trigger: Token, places: list[record.Place]) -> record.Place | N
     if not isinstance(trigger, Token) or not places:
         return None
     doc = trigger.doc
-    sent = trigger.sent
+    try:
+        sent = trigger.sent
+    except ValueError:  # no sentence boundaries (no parser): the whole doc
+        sent = doc[:]
     governor = _governor(trigger)
     best: tuple[tuple[int, int, bool, int], record.Place] | None = None
     for place in places:
