@@ -126,10 +126,14 @@ def test_bad_curated_file_names_file_and_line(tmp_path: Path) -> None:
 
 def test_alias_to_missing_target_is_reported(tmp_path: Path) -> None:
     (tmp_path / "places.tsv").write_text("Somewhere\tregion\t\t\t1\t2\n", encoding="utf-8")
-    (tmp_path / "aliases.tsv").write_text("Elsewhere\tNowhere\tcity\tFRA\t1\n", encoding="utf-8")
+    (tmp_path / "aliases.tsv").write_text(
+        "Lugdunum\tLyon\tcity\tFRA\t1\nElsewhere\tNowhere\tcity\tFRA\t1\n", encoding="utf-8"
+    )
+    builder = _Builder()
+    builder.add("Lyon", "city", "FRA", "FR", None, 45.75, 4.85, 500_000)
     with pytest.raises(DataFileError) as err:
-        _add_curated(_Builder(), tmp_path)
-    assert "aliases.tsv:1" in str(err.value)
+        _add_curated(builder, tmp_path)
+    assert "aliases.tsv:2" in str(err.value)
 
 
 def test_distance() -> None:

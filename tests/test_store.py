@@ -168,10 +168,15 @@ def corpus() -> list[ArticleInput]:
             "a3",
             source="AP",
         ),
-        art("[PROTEST ->IRQ 2024-03-03 negated 0.4] No protest took place.", "a4", date="2024-03-03"),
+        art(
+            "[PROTEST ->IRQ 2024-03-03 negated 0.4] No protest took place.", "a4", date="2024-03-03"
+        ),
         art("[SANCTION USA>RUS - future 0.6] Sanctions may come.", "a5", date="2024-04-10"),
-        art("[ASSAULT USA>IRQ 2024-03-09 asserted 0.95 @Baghdad,33.34,44.40,IRQ] Later strike.",
-            "a6", source="Reuters"),  # fmt: skip
+        art(
+            "[ASSAULT USA>IRQ 2024-03-09 asserted 0.95 @Baghdad,33.34,44.40,IRQ] Later strike.",
+            "a6",
+            source="Reuters",
+        ),
     ]
 
 
@@ -211,12 +216,16 @@ def test_new_store_has_current_schema(tmp_path: Path) -> None:
     with Store(path) as s:  # reopening applies nothing twice
         assert s.scalar("SELECT count(*) FROM schema_version") == 1
         assert s.scalar("SELECT max(version) FROM schema_version") == SCHEMA_VERSION
-        tables = {r[0] for r in s.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        tables = {
+            r[0] for r in s.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        }
     assert {"articles", "segments", "entities", "mentions", "places", "times", "events",
             "quotes", "ingest_runs", "failures", "clusters"} <= tables  # fmt: skip
 
 
-def test_migration_applies_missing_versions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_migration_applies_missing_versions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "s.duckdb"
     Store(path).close()
     migrations = dict(store_db.MIGRATIONS)
@@ -262,8 +271,12 @@ def test_ingest_stores_flattened_events_and_quotes(store: Store) -> None:
     assert row[12:14] == ("a1", "Reuters")
     assert row[14] == content_hash(text)
     # an event without a date falls back to the article's date for `day`
-    assert store.scalar("SELECT day FROM events WHERE type = 'SANCTION'") == parse_date("2024-04-10")
-    q = store.execute("SELECT text, speaker_name, events, span_start, span_end FROM quotes").fetchall()
+    assert store.scalar("SELECT day FROM events WHERE type = 'SANCTION'") == parse_date(
+        "2024-04-10"
+    )
+    q = store.execute(
+        "SELECT text, speaker_name, events, span_start, span_end FROM quotes"
+    ).fetchall()
     assert q == [("We hit them", "Esper", ["v1"], text.index("We"), text.index("We") + 11)]
     run = store.execute("SELECT status, n_read, n_stored, n_events FROM ingest_runs").fetchall()
     assert run == [("done", 6, 6, 6)]
@@ -298,9 +311,13 @@ def test_failures_are_recorded_and_the_run_goes_on(store: Store) -> None:
         corpus()[1],
     ]
     seen: list[str] = []
-    stats = ingest(store, FakePipeline(), items, batch_size=2, on_failure=lambda f: seen.append(f.location))
+    stats = ingest(
+        store, FakePipeline(), items, batch_size=2, on_failure=lambda f: seen.append(f.location)
+    )
     assert (stats.stored, stats.failed) == (2, 2)
-    rows = store.execute("SELECT run_id, location, error FROM failures ORDER BY location").fetchall()
+    rows = store.execute(
+        "SELECT run_id, location, error FROM failures ORDER BY location"
+    ).fetchall()
     assert rows == [
         (stats.run_id, "bad.txt", "could not build the record (boom)"),
         (stats.run_id, "batch.jsonl:2", "malformed JSON (Expecting value)"),
@@ -458,7 +475,9 @@ def test_near_duplicates_are_linked_to_the_canonical_article(store: Store) -> No
     # copies' events are left out of queries unless asked for
     sql, params = events_sql(EventFilter(types=["ASSAULT"]), ("article_id",))
     assert len(store.execute(sql, params).fetchall()) == 3
-    sql, params = events_sql(EventFilter(types=["ASSAULT"], include_duplicates=True), ("article_id",))
+    sql, params = events_sql(
+        EventFilter(types=["ASSAULT"], include_duplicates=True), ("article_id",)
+    )
     assert len(store.execute(sql, params).fetchall()) == 5
 
 
@@ -587,7 +606,11 @@ def test_export_articles_and_quotes(filled: Store, tmp_path: Path) -> None:
     assert export(con, "csv", tmp_path / "q.csv", what="quotes") == 1
     with (tmp_path / "q.csv").open(encoding="utf-8") as fh:
         (q,) = list(csv.DictReader(fh))
-    assert (q["text"], q["speaker_name"], json.loads(q["events"])) == ("We hit them", "Esper", ["v1"])
+    assert (q["text"], q["speaker_name"], json.loads(q["events"])) == (
+        "We hit them",
+        "Esper",
+        ["v1"],
+    )
     assert export(con, "parquet", tmp_path / "q.parquet", what="quotes") == 1
     assert pq.read_table(tmp_path / "q.parquet").column("events").to_pylist() == [["v1"]]
     with pytest.raises(StoreError, match="exports events only"):
@@ -605,7 +628,12 @@ def test_export_plover(filled: Store, tmp_path: Path) -> None:
                             "sector": "GOV"}]  # fmt: skip
     assert r["target"][0]["code"] == "IRQ"
     assert r["eventText"] == "ASSAULT" and r["text"].startswith("[ASSAULT USA>IRQ")
-    assert r["location"] == {"placeName": "Baghdad", "countryCode": "IRQ", "lat": 33.34, "lon": 44.4}
+    assert r["location"] == {
+        "placeName": "Baghdad",
+        "countryCode": "IRQ",
+        "lat": 33.34,
+        "lon": 44.4,
+    }
     assert r["publication"] == "Reuters" and r["url"] == "https://reuters.example/a1"
 
 
@@ -653,3 +681,44 @@ def test_sql_through_read_only_connection_cannot_write(filled: Store, tmp_path: 
         assert ro.scalar("SELECT count(*) FROM events") == 6
         with pytest.raises(duckdb.Error, match="read-only"):
             ro.execute("DELETE FROM events")
+
+
+# ----------------------------------------------------------------------------- real pipeline
+
+
+def test_real_pipeline_records_round_trip(pipeline: Any, tmp_path: Path) -> None:
+    """Records of the real pipeline are stored whole: counts and exact spans survive."""
+    from eventwire.read import read_paths
+
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    paths = sorted(examples.glob("*.txt"))[:3]
+    items = [a for a in read_paths(paths) if isinstance(a, ArticleInput)]
+    records = [r for r in pipeline.process(items) if isinstance(r, ArticleRecord)]
+    assert len(records) == 3
+    with Store(tmp_path / "real.duckdb") as s:
+        stats = ingest(s, pipeline, [a for a in read_paths(paths) if isinstance(a, ArticleInput)])
+        assert stats.stored == 3
+        for rec in records:
+            aid = content_hash(rec.text)
+            got = {
+                t: s.scalar(f"SELECT count(*) FROM {t} WHERE article_id = ?", [aid])
+                for t in ("events", "quotes", "entities", "places", "times", "segments")
+            }
+            assert got == {
+                "events": len(rec.events), "quotes": len(rec.quotes),
+                "entities": len(rec.entities), "places": len(rec.places),
+                "times": len(rec.times), "segments": len(rec.segments),
+            }  # fmt: skip
+        # spans index the stored text exactly (DuckDB substr counts code points, as Python)
+        bad = s.scalar(
+            "SELECT count(*) FROM mentions m JOIN articles a ON a.id = m.article_id "
+            "WHERE substr(a.text, m.span_start + 1, m.span_end - m.span_start) <> m.text"
+        )
+        assert bad == 0
+        assert s.scalar("SELECT count(*) FROM mentions") > 0
+        bad = s.scalar(
+            "SELECT count(*) FROM events e JOIN articles a ON a.id = e.article_id "
+            "WHERE substr(a.text, e.trigger_start + 1, e.trigger_end - e.trigger_start) "
+            "<> e.trigger_text"
+        )
+        assert bad == 0

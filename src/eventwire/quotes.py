@@ -685,22 +685,24 @@ _TITLE_BEFORE_TAGS = frozenset({"POS", "IN", "DT", "PRP$", "NN", "NNS"})
 
 
 def _is_title(doc: Doc, q: _Direct) -> bool:
-    """A short Title Case quote after a possessive, preposition or article."""
-    words = re.findall(r"[^\W\d_][\w’'-]*", doc.text[q.start : q.end])
-    if not words or len(words) > 6:
+    """A name in marks, not speech: a short Title Case quote right after a
+    possessive, preposition, article or noun (CNN's “State of the Union”, the
+    show “Cake Boss”), or used as a modifier (“Broad City” star)."""
+    inner = doc.text[q.start : q.end]
+    words = re.findall(r"[^\W\d_][\w’'-]*", inner)
+    if not words or len(words) > 6 or not words[0][0].isupper():
         return False
     if not all(w[0].isupper() or w.lower() in _TITLE_SMALL for w in words):
         return False
-    if not words[0][0].isupper() or len(words) == 1 and q.tok_start == 0:
-        return False
     j = q.tok_start - 1
-    while j >= 0 and (doc[j].is_punct or doc[j].is_space):
+    while j >= 0 and doc[j].text in _STRAIGHT + _OPEN_MARKS:
         j -= 1
-    if j >= 0 and doc[j].tag_ in _TITLE_BEFORE_TAGS:
+    if j >= 0 and not doc[j].is_punct and doc[j].tag_ in _TITLE_BEFORE_TAGS:
         return True
-    # A name used as a modifier: “Broad City” star, “Cake Boss” host.
+    if inner[-1:] in ",.;:!?":
+        return False
     k = q.tok_end
-    while k < len(doc) and doc[k].is_punct and not doc[k].is_space and doc[k].text != "\n":
+    while k < len(doc) and doc[k].text in _STRAIGHT + _CLOSE_MARKS:
         k += 1
     return k < len(doc) and doc[k].pos_ in ("NOUN", "PROPN") and doc[k].idx - q.end <= 3
 

@@ -858,7 +858,7 @@ def _date_words(s: str, ctx: _Ctx) -> _Result | None:
         if u in ("W", "M", "Y", "Q", "WE") and not (m.group(2) or m.group(3)).endswith("s"):
             if pub is None:
                 return _Result(None)
-            back = -1 if (m.group(1) or tense == "past") else 0
+            back = 0 if tense == "future" and not m.group(1) else -1
             return _Result(_period(pub, u, back, tense))
     # "the year-ago quarter", "year-earlier results": the same period a year before
     m = re.fullmatch(r"(?:the )?(?:\w+ )?year (?:ago|earlier)(?: \w+)?", s)

@@ -75,8 +75,11 @@ _LINE_END = re.compile(r"[ \t]*(\n|$)")
 
 def _is_credit(doc: Doc, start: int, end: int, kb: ActorKB) -> bool:
     text = doc.text
-    after = text[doc[end - 1].idx + len(doc[end - 1].text) :]
-    before = text[: doc[start].idx]
+    # a credit line is short: look at a bounded window around the name (the whole
+    # text here made this quadratic in the article length)
+    end_char = doc[end - 1].idx + len(doc[end - 1].text)
+    after = text[end_char : end_char + 200]
+    before = text[max(0, doc[start].idx - 200) : doc[start].idx]
     m_after = re.match(r"\s*/\s*([^\n/]*)", after)
     if m_after is not None:
         other = m_after.group(1).strip()

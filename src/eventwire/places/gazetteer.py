@@ -338,6 +338,20 @@ def build(path: Path, cities_file: str = DEFAULT_CITIES, data_dir: Path | None =
                 coords[c["iso2"]] = (float(c["latitude"]), float(c["longitude"]))
             except (KeyError, TypeError, ValueError):
                 continue
+    cities: dict[str, dict[str, Any]] = json.loads(
+        (gdir / f"{cities_file}.json").read_text(encoding="utf-8")
+    )
+    # without the subdivision package a country stands at its capital
+    capital_points: dict[tuple[str, str], tuple[int, float, float]] = {}
+    for city in cities.values():
+        ckey = (city.get("countrycode", ""), normalize(city.get("name", "")))
+        pop = int(city.get("population") or 0)
+        if ckey not in capital_points or capital_points[ckey][0] < pop:
+            capital_points[ckey] = (pop, float(city["latitude"]), float(city["longitude"]))
+    for cc2, c in countries.items():
+        point = capital_points.get((cc2, normalize(c.get("capital") or "")))
+        if cc2 not in coords and point is not None:
+            coords[cc2] = (point[1], point[2])
     capitals: dict[str, str] = {}
     country_pop: dict[str, int] = {}
     for cc2, c in countries.items():
@@ -384,9 +398,6 @@ def build(path: Path, cities_file: str = DEFAULT_CITIES, data_dir: Path | None =
             continue
 
     # cities and admin1 ------------------------------------------------------
-    cities: dict[str, dict[str, Any]] = json.loads(
-        (gdir / f"{cities_file}.json").read_text(encoding="utf-8")
-    )
     admin1_names, states = _admin1_names(cities, csc)
     admin1_pop: Counter[tuple[str, str]] = Counter()
     for city in cities.values():
@@ -525,6 +536,7 @@ def _add_curated(b: _Builder, data: Path) -> None:
     path = data / "aliases.tsv"
     rows = list(_read_tsv(path, 4))
     wanted = {normalize(cols[1]) for _lineno, cols in rows}
+    present = {row[2] for row in b.rows}
     index: dict[tuple[str, str, str | None], list[int]] = defaultdict(list)
     for key, pid in b.names:
         if key in wanted:
@@ -536,6 +548,8 @@ def _add_curated(b: _Builder, data: Path) -> None:
             boost = float(cols[4]) if len(cols) > 4 and cols[4] else 0.0
         except ValueError as exc:
             raise DataFileError(f"{path}:{lineno}", f"bad boost: {exc}") from exc
+        if feature not in present:
+            continue  # that source is not installed (e.g. no subdivision data)
         pids = index.get((normalize(target), feature, country.upper() or None))
         if not pids:
             raise DataFileError(
