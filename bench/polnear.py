@@ -230,7 +230,8 @@ class Score:
         return (
             f"{label:<10} direct P={p:.3f} R={r:.3f} F1={f:.3f} (tp={self.tp} fp={self.fp} "
             f"fn={self.fn})  speaker acc={acc:.3f} ({self.spk_ok}/{n_spk}, "
-            f"{self.spk_unscorable} gold without a source left out)  "
+            f"{self.spk_unscorable} gold without a source left out; "
+            f"{self.spk_ok / self.tp if self.tp else 0.0:.3f} over all matched)  "
             f"attribution recall={ar:.3f} ({self.attr_hit}/{self.attr_gold})"
         )
 

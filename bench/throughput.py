@@ -111,6 +111,7 @@ def main() -> int:
     # warm both (first batches pay for lazy loads)
     list(nlp.pipe(texts[:8]))
     list(pipe.process(ArticleInput(text=t, id=str(i)) for i, t in enumerate(texts[:8])))
+    pipe.stage_seconds = dict.fromkeys(pipe.stage_seconds, 0.0)
 
     t0 = time.perf_counter()
     n_tokens = 0
@@ -146,6 +147,11 @@ def main() -> int:
     ser = time.perf_counter() - t0
     events = sum(len(getattr(r, "events", [])) for r in records)
 
+    model_part = full - sum(pipe.stage_seconds.values())
+    print("time per part of (b):")
+    print(f"  {'spaCy model + reading + records':34s} {model_part:7.2f} s")
+    for name, secs in pipe.stage_seconds.items():
+        print(f"  {name:34s} {secs:7.2f} s")
     print(f"(a) bare spaCy nlp.pipe:   {len(texts) / bare:8.1f} articles/s  {n_tokens / bare:10.0f} tokens/s")
     print(f"(b) full eventwire:        {len(texts) / full:8.1f} articles/s  {n_tokens / full:10.0f} tokens/s"
           f"  ({events} events)")  # fmt: skip

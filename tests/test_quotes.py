@@ -272,6 +272,59 @@ def test_broken_actors_layer_falls_back(nlp: Any) -> None:
     assert q.speaker is not None and q.speaker.name == "Anton Berg" and q.speaker.entity is None
 
 
+class _CountryOnlyActors:
+    """An actors layer that knows only the country of a nominal speaker."""
+
+    def resolve(self, span: Any) -> record.Actor:
+        return record.Actor(text=span.text, name="Freedonia", country="FRE", entity=None)
+
+
+def test_country_only_actor_keeps_speaker_words(nlp: Any) -> None:
+    doc = nlp("“The base stays open,” the top Freedonian officer told reporters.")
+    doc._.actors = _CountryOnlyActors()
+    (q,) = find_quotes(doc)
+    assert q.speaker is not None and q.speaker.name == "the top Freedonian officer"
+
+
+def test_age_as_speaker_and_colon_paragraph(quotes: Any) -> None:
+    found = quotes(
+        "The hall was full.\n\n“The town will recover,” said the 46-year-old.\n\n"
+        "Mayor Ines Kovac continued:\n\n“We will rebuild every house on this street.”"
+    )
+    a, b = directs(found)
+    assert a.speaker is not None and a.speaker.text == "the 46-year-old"
+    assert b.speaker is not None and b.cue == "continued" and "Ines Kovac" in (b.speaker.name or "")
+
+
+def test_colon_without_verb(quotes: Any) -> None:
+    (d,) = directs(quotes("Harbour Watch: “Water levels rose by two metres overnight.”"))
+    assert d.speaker is not None and d.speaker.text == "Harbour Watch" and d.cue is None
+
+
+def test_short_full_stop_tail_is_attribution(quotes: Any) -> None:
+    (d,) = directs(quotes("“We have found the missing files.” Nora Lind said."))
+    assert d.speaker is not None and d.speaker.name == "Nora Lind"
+
+
+def test_titles_are_not_quotes(quotes: Any) -> None:
+    assert (
+        directs(quotes('Senator Ruth Okafor spoke on CNN\'s "State of the Union" on Sunday.')) == []
+    )
+    assert directs(quotes("The “Harbour Nights” star opened a bakery in May.")) == []
+
+
+def test_markup_attributes_are_not_quotes(quotes: Any) -> None:
+    found = quotes('<tweet author="@harbourwatch" id="12">Water is rising fast tonight.</tweet>')
+    assert directs(found) == []
+
+
+def test_dateline_left_out_of_indirect_clause(quotes: Any) -> None:
+    (ind,) = indirects(
+        quotes("OSLO / BERGEN – The ferry will not sail this week, the operator said.")
+    )
+    assert ind.text == "The ferry will not sail this week"
+
+
 # --------------------------------------------------------------------------- scare quotes
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import os
 import re
 import signal
@@ -77,6 +78,13 @@ class FakePipeline:
             self.seen += 1
             if self.delay:
                 time.sleep(self.delay)
+            if "LOGERR" in art.text:  # as the real pipeline logs a failed stage
+                try:
+                    raise ValueError("bad token")
+                except ValueError:
+                    logging.getLogger("eventwire.pipeline").exception(
+                        "stage eventwire_events failed on %s", art.origin
+                    )
             if "FAIL" in art.text:
                 yield Failure(art.origin, "could not build the record (boom)")
                 continue

@@ -224,3 +224,11 @@ def test_ingest_while_another_process_writes(run: Any, tmp_path: Path) -> None:
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_ingest_turns_logged_stage_errors_into_one_line(run: Any, tmp_path: Path) -> None:
+    (tmp_path / "x.txt").write_text("LOGERR [AID USA>IRQ 2024-03-02 asserted 0.5] Aid.")
+    r = run("ingest", str(tmp_path / "x.txt"))
+    assert r.exit_code == 0, r.stderr
+    assert f"warning: stage eventwire_events failed on {tmp_path / 'x.txt'}" in r.stderr
+    assert "Traceback" not in r.stderr and "bad token" not in r.stderr

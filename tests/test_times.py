@@ -102,6 +102,12 @@ def test_weekdays_follow_tense(nlp) -> None:  # type: ignore[no-untyped-def]
     assert value_of(nlp, "The ministers met on Monday.", "Monday") == "2020-01-06"
     assert value_of(nlp, "The ministers will meet on Thursday.", "Thursday") == "2020-01-09"
     assert value_of(nlp, "The envoy is expected to arrive on Friday.", "Friday") == "2020-01-10"
+    assert value_of(nlp, "Trading is to resume on Tuesday.", "Tuesday") == "2020-01-07"
+    assert value_of(nlp, "Trading was to resume on Tuesday.", "Tuesday") == "2019-12-31"
+    assert value_of(nlp, "He would have met them on Friday.", "Friday") == "2020-01-03"
+    # a participle modifying a noun does not make the sentence past
+    text = "The bank will buy all shares tendered by holders until Jan. 30."
+    assert value_of(nlp, text, "Jan. 30") == "2020-01-30"
     # no tense (a headline fragment): the most recent one
     assert value_of(nlp, "Protests in the capital on Saturday", "Saturday") == "2020-01-04"
 
@@ -228,6 +234,19 @@ def test_non_dates_are_not_found(nlp) -> None:  # type: ignore[no-untyped-def]
         "The quarterly report was late.",
     ):
         assert texts(nlp, sentence) == [], sentence
+
+
+def test_names_are_not_times(nlp) -> None:  # type: ignore[no-untyped-def]
+    found = texts(nlp, "The senator told USA TODAY's weekly show that he would run.")
+    assert "TODAY" not in " ".join(found)
+    assert found == []
+
+
+def test_anaphoric_periods_are_null(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "He visited Rangoon in June 2012. That month, he introduced a bill."
+    assert value_of(nlp, text, "June 2012") == "2012-06"
+    assert value_of(nlp, text, "That month") is None
+    assert value_of(nlp, "It ended a half-century of military rule.", "a half-century") == "P50Y"
 
 
 def test_ages_are_not_times(nlp) -> None:  # type: ignore[no-untyped-def]

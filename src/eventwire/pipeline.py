@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import importlib
 import logging
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -88,6 +89,8 @@ class Pipeline:
                 break
             trailing.insert(0, name)
         self._stage_names = trailing
+        #: seconds spent in each trailing stage, summed over all processed articles
+        self.stage_seconds: dict[str, float] = dict.fromkeys(trailing, 0.0)
 
     # ------------------------------------------------------------------ building
     def _build(self) -> Language:
@@ -169,6 +172,7 @@ class Pipeline:
             article, _, tmap, segments = item
             doc = next(model_docs)
             for name in self._stage_names:
+                t0 = time.perf_counter()
                 try:
                     doc = self.nlp.get_pipe(name)(doc)
                 except Exception as exc:
@@ -177,6 +181,7 @@ class Pipeline:
                         f"{article.origin}: stage {name} failed ({type(exc).__name__}: {exc}); "
                         "its output is missing from this record"
                     )
+                self.stage_seconds[name] += time.perf_counter() - t0
             try:
                 yield build_record(doc, article, tmap, segments)
             except Exception as exc:

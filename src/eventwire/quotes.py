@@ -1,6 +1,6 @@
 """Direct and indirect quotes and their speakers (EVENTS.md section 6).
 
-``find_quotes(doc)`` returns ``record.Quote`` objects with spans in ``doc.text``
+``find_quotes(doc)`` returns ``record.Quote`` objects with spans in ``text_of(doc)``
 offsets, in text order, ids ``q1``, ``q2``, ...
 
 * **Direct quotes** are found by a character scan of the double quotation
@@ -36,7 +36,7 @@ from spacy.tokens import Doc, Span, Token
 
 from . import record
 from .errors import DataFileError
-from .nlp import register_extensions
+from .nlp import register_extensions, sentence_of, text_of
 
 log = logging.getLogger(__name__)
 
@@ -238,6 +238,18 @@ class CueLexicon:
     phrasal: dict[tuple[str, str], frozenset[str]]
     phrases: dict[tuple[str, ...], frozenset[str]]
 
+    def _lemma(self, tok: Token) -> str:
+        """The verb's lemma; for a form the lemmatizer missed ("Tweeted"), a
+        lexicon entry reached by stripping a regular inflection."""
+        lemma = tok.lemma_.lower()
+        if lemma in self.verbs:
+            return lemma
+        low = tok.lower_
+        for suffix, repl in _INFLECTIONS:
+            if low.endswith(suffix) and low[: -len(suffix)] + repl in self.verbs:
+                return low[: -len(suffix)] + repl
+        return lemma
+
     def match(self, tok: Token, use: str) -> tuple[str, Span] | None:
         """If ``tok`` starts a cue usable for ``use``, return (cue text, cue span)."""
         doc = tok.doc
@@ -253,7 +265,7 @@ class CueLexicon:
                 return span.text, span
         if tok.pos_ not in ("VERB", "AUX") and not tok.tag_.startswith("VB"):
             return None
-        lemma = tok.lemma_.lower()
+        lemma = self._lemma(tok)
         for child in tok.children:
             if child.dep_ == "prt":
                 p_uses = self.phrasal.get((lemma, child.lower_))
@@ -266,6 +278,15 @@ class CueLexicon:
 
 
 _USES = frozenset({"direct", "indirect"})
+_INFLECTIONS = (
+    ("ied", "y"),
+    ("ed", ""),
+    ("ed", "e"),
+    ("es", ""),
+    ("s", ""),
+    ("ing", ""),
+    ("ing", "e"),
+)
 
 
 def _cues_path() -> Path:
@@ -369,9 +390,9 @@ def _tail_tokens(doc: Doc, q: _Direct, next_start: int) -> list[Token]:
             break
         out.append(tok)
         i += 1
-    inner = doc.text[q.start : q.end].rstrip("'’‘ ")
+    inner = text_of(doc)[q.start : q.end].rstrip("'’‘ ")
     words = [t for t in out if t.is_alpha]
-    if inner.endswith(".") and words and not words[0].is_lower:
+    if inner.endswith(".") and words and not words[0].is_lower and len(words) > 4:
         return []  # “... the end.” The next sentence is not the attribution.
     if inner.endswith(("?", "!")) and words and not words[0].is_lower:
         return out[:6]  # “Why?” asked Smith. / “Why?” The question ...
@@ -400,6 +421,9 @@ def _head_tokens(doc: Doc, q: _Direct, prev_end: int) -> list[Token]:
             continue
         if tok.idx < q.start - 1 and tok.text in _SENT_END:
             break
+        if not out and _MARK_RE.fullmatch(tok.text):
+            i -= 1  # the quote's own opening mark
+            continue
         out.append(tok)
         i -= 1
     return out
@@ -421,8 +445,8 @@ def _subject_of(cue: Token) -> Token | None:
     while tok is not None and seen < 4:
         for child in tok.children:
             if child.dep_ in _SUBJECT_DEPS:
-                if child.ent_type_ in ("DATE", "TIME"):
-                    return None
+                if child.ent_type_ in ("DATE", "TIME") and child.pos_ in ("PROPN", "NOUN"):
+                    return None  # "said Monday", not "said the 46-year-old"
                 return child
         if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
             return tok.head
@@ -445,11 +469,10 @@ def _np_span(head: Token) -> Span:
     for t in sorted(head.subtree, key=lambda t: t.i, reverse=True):
         if t.i >= head.i:
             continue
-        if (
-            t.i == start - 1
-            and not t.is_punct
-            and t.text not in _STRAIGHT + _OPEN_MARKS + _CLOSE_MARKS
-        ):
+        glued = t.text == "-" and not t.whitespace_ and t.i > 0 and not doc[t.i - 1].whitespace_
+        if t.i == start - 1 and (not t.is_punct or glued) and not t.is_space:
+            if t.text in _STRAIGHT + _OPEN_MARKS + _CLOSE_MARKS:
+                break
             start = t.i
     end = head.i + 1
     for child in head.rights:
@@ -486,9 +509,11 @@ def _positional_speaker(tokens: Sequence[Token], cue_span: Span) -> Span | None:
     while i >= first and _np_like(doc[i]) and cue_span.start - i <= 8:
         i -= 1
     before = doc[i + 1 : cue_span.start]
-    if i < first or doc[i].is_punct or doc[i].text in _STRAIGHT + _CLOSE_MARKS:
-        if any(t.pos_ in ("PROPN", "NOUN", "PRON") or t.ent_type_ in _NAME_ENTS for t in before):
-            return before
+    bounded = i < first or doc[i].is_punct or doc[i].text in _STRAIGHT + _CLOSE_MARKS
+    if bounded and any(
+        t.pos_ in ("PROPN", "NOUN", "PRON") or t.ent_type_ in _NAME_ENTS for t in before
+    ):
+        return before
     after: list[Token] = []
     for t in doc[cue_span.end : min(len(doc), cue_span.end + 8)]:
         if _np_like(t):
@@ -519,7 +544,7 @@ def _speaker_span(cue_span: Span, quote_ranges: Sequence[tuple[int, int]]) -> Sp
     subj = _subject_of(first)
     if (subj is None or _in_ranges(subj.idx, quote_ranges)) and first.tag_ == "VBG":
         # "..., telling the crowd, “…”": a participle speaks for the main clause.
-        root = first.sent.root
+        root = sentence_of(first).root
         subj = next((c for c in root.children if c.dep_ in _SUBJECT_DEPS), None)
     if subj is None or _in_ranges(subj.idx, quote_ranges):
         return None
@@ -574,8 +599,8 @@ def _pronoun_name(doc: Doc, span: Span) -> str | None:
         subjects = [e for e in prev[-4:] if e.root.dep_ in _SUBJECT_DEPS]
         return _person_name(doc, subjects[-1] if subjects else prev[-1])
     if low == "it":
-        sent = span.sent
-        first = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+        sent = sentence_of(span[0])
+        first = sentence_of(doc[sent.start - 1]).start if sent.start > 0 else sent.start
         window = doc[first : span.start]
         orgs = [e for e in window.ents if e.label_ in _ORG_LABELS]
         return orgs[-1].text if orgs else None
@@ -593,8 +618,16 @@ def _make_speaker(doc: Doc, span: Span) -> record.Speaker:
             log.debug("actors.resolve failed on %r", span.text, exc_info=True)
             actor = None
         if actor is not None:
-            name = getattr(actor, "name", None)
             entity = getattr(actor, "entity", None)
+            name = getattr(actor, "name", None)
+            # A nominal resolved only to its country ("the top US military
+            # officer" -> United States) is better named by its own words.
+            if (
+                entity is None
+                and name
+                and not re.search(rf"\b{re.escape(name)}\b", span.text, re.IGNORECASE)
+            ):
+                name = None
     if name is None:
         name = _pronoun_name(doc, span) or _person_name(doc, span) or span.text
     return record.Speaker(
@@ -610,7 +643,7 @@ def _words(text: str) -> int:
 
 
 def _directs(doc: Doc, lex: CueLexicon, marked: Sequence[MarkedSpan]) -> list[_Direct]:
-    text = doc.text
+    text = text_of(doc)
     para_starts = _paragraph_starts(text)
     out: list[_Direct] = []
     for ms in marked:
@@ -679,7 +712,26 @@ def _is_fragment(text: str, q: _Direct) -> bool:
 
 
 #: Lower-case words allowed inside a title ("Face the Nation").
-_TITLE_SMALL = frozenset("a an the of and or in on at to for by with from is it".split())
+_TITLE_SMALL = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "and",
+        "or",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "by",
+        "with",
+        "from",
+        "is",
+        "it",
+    ]
+)
 #: Tags of a word that introduces a name rather than speech ("CNN's", "on", "the").
 _TITLE_BEFORE_TAGS = frozenset({"POS", "IN", "DT", "PRP$", "NN", "NNS"})
 
@@ -688,7 +740,7 @@ def _is_title(doc: Doc, q: _Direct) -> bool:
     """A name in marks, not speech: a short Title Case quote right after a
     possessive, preposition, article or noun (CNN's “State of the Union”, the
     show “Cake Boss”), or used as a modifier (“Broad City” star)."""
-    inner = doc.text[q.start : q.end]
+    inner = text_of(doc)[q.start : q.end]
     words = re.findall(r"[^\W\d_][\w’'-]*", inner)
     if not words or len(words) > 6 or not words[0][0].isupper():
         return False
@@ -719,7 +771,7 @@ def _ancestor_cue(
         for steps in range(6):
             if not _in_ranges(cur.idx, ranges):
                 lo, hi = sorted((cur.idx, q.start))
-                if "\n" in doc.text[lo:hi]:
+                if "\n" in text_of(doc)[lo:hi]:
                     break
                 if lex.match(cur, "direct") is not None:
                     cands.append((steps, abs(cur.i - q.tok_start), cur.i))
@@ -742,7 +794,7 @@ _DASH_RE = re.compile(r"(?:â€[\x9d\ufffd]|[\"”»'’])*[^\S\n]*(?:―|—|�
 
 def _dash_speaker(doc: Doc, q: _Direct) -> tuple[str, Span] | None:
     """“...” ― Jane Doe: a proper name after a dash right behind the quote."""
-    m = _DASH_RE.match(doc.text, q.end)
+    m = _DASH_RE.match(text_of(doc), q.end)
     if m is None:
         return None
     span = doc.char_span(m.end(), m.end() + 1, alignment_mode="expand")
@@ -799,7 +851,7 @@ def _previous_sentence_cue(
         j -= 1
     if j < 0 or doc[j].text not in _SENT_END + ":" + "".join(_CLOSE_MARKS) + _STRAIGHT:
         return None
-    sent = doc[j].sent
+    sent = sentence_of(doc[j])
     toks = [t for t in sent if not _in_ranges(t.idx, ranges)]
     toks.sort(key=lambda t: (t.dep_ != "ROOT", -t.i))
     for tok in toks:
@@ -865,7 +917,7 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
 def _according_clause(cue_span: Span) -> Span | None:
     """The clause that "according to X" qualifies: the sentence outside the phrase."""
     doc = cue_span.doc
-    sent = cue_span.sent
+    sent = sentence_of(cue_span[0])
     phrase = sorted(cue_span[0].subtree, key=lambda t: t.i)
     p_start, p_end = min(phrase[0].i, cue_span.start), max(phrase[-1].i + 1, cue_span.end)
     before = doc[sent.start : p_start]
@@ -879,20 +931,26 @@ def _according_clause(cue_span: Span) -> Span | None:
     return doc[s:e] if e - s >= 3 else None
 
 
+_DATELINE_RE = re.compile(r"[A-Z][A-Z.,/' ]{2,}[ \t]*[–—-][ \t]*(?=\S)")
+
+
 def _same_paragraph(text: str, span: tuple[int, int], anchor: int) -> tuple[int, int] | None:
-    """Cut a clause span at line breaks, keeping the part on the cue's line."""
+    """Cut a clause span at line breaks, keeping the part on the cue's line, and
+    drop a leading dateline ("BAGHDAD / DUBAI – ")."""
     s, e = span
-    if "\n" not in text[s:e]:
-        return span
-    line_start = text.rfind("\n", 0, anchor) + 1
-    line_end = text.find("\n", anchor)
-    if line_end < 0:
-        line_end = len(text)
-    s, e = _trim(text, max(s, line_start), min(e, line_end))
-    while s < e and not text[s].isalnum() and text[s] not in _OPEN_MARKS + _STRAIGHT:
-        s += 1
-    while e > s and text[e - 1] in ",;:":
-        e -= 1
+    if "\n" in text[s:e]:
+        line_start = text.rfind("\n", 0, anchor) + 1
+        line_end = text.find("\n", anchor)
+        if line_end < 0:
+            line_end = len(text)
+        s, e = _trim(text, max(s, line_start), min(e, line_end))
+        while s < e and not text[s].isalnum() and text[s] not in _OPEN_MARKS + _STRAIGHT:
+            s += 1
+        while e > s and text[e - 1] in ",;:":
+            e -= 1
+    m = _DATELINE_RE.match(text, s, e)
+    if m is not None and m.end() < anchor:
+        s = m.end()
     return (s, e) if _words(text[s:e]) >= 2 else None
 
 
@@ -919,7 +977,9 @@ def _indirects(doc: Doc, lex: CueLexicon, marked: Sequence[MarkedSpan]) -> list[
             clause = _clause_span(doc, head)
         if clause is None:
             continue
-        span = _same_paragraph(doc.text, (clause.start_char, clause.end_char), cue_span.start_char)
+        span = _same_paragraph(
+            text_of(doc), (clause.start_char, clause.end_char), cue_span.start_char
+        )
         if span is None:
             continue
         if cue_span.start_char >= span[0] and cue_span.end_char <= span[1]:
@@ -934,7 +994,7 @@ def _indirects(doc: Doc, lex: CueLexicon, marked: Sequence[MarkedSpan]) -> list[
         out.append(
             record.Quote(
                 id="",
-                text=doc.text[span[0] : span[1]],
+                text=text_of(doc)[span[0] : span[1]],
                 span=span,
                 kind="indirect",
                 speaker=_make_speaker(doc, sp),
@@ -950,17 +1010,17 @@ def _indirects(doc: Doc, lex: CueLexicon, marked: Sequence[MarkedSpan]) -> list[
 def find_quotes(doc: Doc, *, cues: CueLexicon | None = None) -> list[record.Quote]:
     """Direct and indirect quotes of a parsed ``Doc``, ids ``q1``... in text order.
 
-    Spans are offsets into ``doc.text``; ``text == doc.text[start:end]``. Never
+    Spans are offsets into ``text_of(doc)``; ``text == text_of(doc)[start:end]``. Never
     raises on odd text: problems are logged and the affected quote skipped.
     """
     try:
         lex = cues or load_cues()
-        marked = find_marked_spans(doc.text)
+        marked = find_marked_spans(text_of(doc))
         directs = _directs(doc, lex, marked)
         quotes = [
             record.Quote(
                 id="",
-                text=doc.text[q.start : q.end],
+                text=text_of(doc)[q.start : q.end],
                 span=(q.start, q.end),
                 kind="direct",
                 speaker=q.speaker,

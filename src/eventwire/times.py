@@ -4,7 +4,7 @@ Public API
 ----------
 ``find_times(doc, pubdate)``
     every temporal expression of the document as :class:`eventwire.record.Time`
-    (exact ``span`` into ``doc.text``, TIMEX3 ``value``, ``type``).
+    (exact ``span`` into ``text_of(doc)``, TIMEX3 ``value``, ``type``).
 ``linked_time(trigger, times)``
     the time expression syntactically attached to an event trigger.
 ``eventwire_times`` (spaCy factory) and ``add_to_pipeline(nlp, config)``
@@ -45,7 +45,7 @@ from spacy.tokens import Doc, Span, Token
 
 from . import record
 from .errors import DataFileError
-from .nlp import register_extensions
+from .nlp import register_extensions, sentence_of, text_of
 
 __all__ = [
     "add_to_pipeline",
@@ -851,7 +851,7 @@ def _date_words(s: str, ctx: _Ctx) -> _Result | None:
         if pub is None:
             return _Result(None)
         return _Result(_season(pub, code, m.group(1), tense, lx))
-    # the latest quarter: the last completed one; "the quarter" in a past-tense report likewise
+    # the latest quarter: the last completed one; "the quarter" likewise unless future
     m = re.fullmatch(rf"(?:the )?({_alt(lx.latest_words)}) (\w+)|the (quarter)", s)
     if m:
         u = _unit(m.group(2) or m.group(3), lx)
@@ -860,6 +860,10 @@ def _date_words(s: str, ctx: _Ctx) -> _Result | None:
                 return _Result(None)
             back = 0 if tense == "future" and not m.group(1) else -1
             return _Result(_period(pub, u, back, tense))
+    # "that month", "the same week": a time of the story, not of the publication
+    m = re.fullmatch(r"(?:that|those|the same|this same) (\w+)", s)
+    if m and _unit(m.group(1), lx):
+        return _Result(None)
     # "the year-ago quarter", "year-earlier results": the same period a year before
     m = re.fullmatch(r"(?:the )?(?:\w+ )?year (?:ago|earlier)(?: \w+)?", s)
     if m:
@@ -954,8 +958,8 @@ def _duration_or_offset(s: str, ctx: _Ctx) -> _Result | None:
             return None
         if u == "Q":
             n, u = n * 3, "M"  # TIMEX3 has no quarter unit in durations
-        elif u == "DE":
-            n, u = n * 10, "Y"
+        elif u in ("DE", "CE"):
+            n, u = n * (10 if u == "DE" else 100), "Y"
         return _Result(_duration(n, u), "DURATION")
     return None
 
@@ -1008,7 +1012,7 @@ def _dateparser(s: str, ctx: _Ctx) -> _Result | None:
 
 # --------------------------------------------------------------------------- candidates
 
-#: ``doc.text`` and ``doc.ents`` rebuild themselves on every access; find_times
+#: ``text_of(doc)`` and ``doc.ents`` rebuild themselves on every access; find_times
 #: computes them once per document and the helpers read them from here.
 _DOC_CACHE: ContextVar[tuple[Doc, str, tuple[Span, ...]] | None] = ContextVar(
     "eventwire_times_doc", default=None
@@ -1017,7 +1021,7 @@ _DOC_CACHE: ContextVar[tuple[Doc, str, tuple[Span, ...]] | None] = ContextVar(
 
 def _doc_text(doc: Doc) -> str:
     cached = _DOC_CACHE.get()
-    return cached[1] if cached is not None and cached[0] is doc else doc.text
+    return cached[1] if cached is not None and cached[0] is doc else text_of(doc)
 
 
 def _doc_ents(doc: Doc) -> tuple[Span, ...]:
@@ -1256,7 +1260,7 @@ def find_times(
     except DataFileError:
         log.exception("times lexicon unavailable")
         return []
-    token = _DOC_CACHE.set((doc, doc.text, tuple(doc.ents)))
+    token = _DOC_CACHE.set((doc, text_of(doc), tuple(doc.ents)))
     try:
         return _find_times(doc, pubdate, refs, lx)
     finally:
@@ -1290,7 +1294,7 @@ def _sent_bounds(doc: Doc, pos: int) -> tuple[int, int]:
     if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
         tok = doc.char_span(pos, pos + 1, alignment_mode="expand")
         if tok is not None and len(tok):
-            sent = tok[0].sent
+            sent = sentence_of(tok[0])
             return sent.start_char, sent.end_char
     return 0, len(_doc_text(doc))
 
@@ -1478,6 +1482,7 @@ def _resolve_one(
     text = _doc_text(doc)
     if (
         e <= s
+        or _inside_name(doc, s, e)
         or _is_age(doc, s, e, lx)
         or not _ambiguous_word_ok(doc, s, e, lx)
         or not _set_word_ok(doc, s, e, lx)
@@ -1490,6 +1495,20 @@ def _resolve_one(
             return None
         ttype = "TIME" if _is_time_ent(doc, s, e) else "DATE"
     return record.Time(text=text[s:e], span=(s, e), value=value, type=ttype)
+
+
+#: Entity labels whose words are never times ("USA Today", "the Six-Day War").
+_NAME_LABELS = frozenset(
+    {"ORG", "PERSON", "WORK_OF_ART", "FAC", "GPE", "LOC", "EVENT", "PRODUCT", "LAW", "NORP"}
+)
+
+
+def _inside_name(doc: Doc, s: int, e: int) -> bool:
+    """The span lies inside a named entity that is not a date or time."""
+    return any(
+        ent.label_ in _NAME_LABELS and ent.start_char <= s and e <= ent.end_char
+        for ent in _doc_ents(doc)
+    )
 
 
 def _is_time_ent(doc: Doc, s: int, e: int) -> bool:
@@ -1543,7 +1562,7 @@ def linked_time(trigger: Token, times: list[record.Time]) -> record.Time | None:
     if not isinstance(trigger, Token) or not times:
         return None
     doc = trigger.doc
-    n_chars = len(doc.text)
+    n_chars = len(text_of(doc))
     sent_start, sent_end = _sent_bounds(doc, trigger.idx)
     ancestors: dict[int, int] = {}
     tok = trigger

@@ -10,7 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from ..nlp import register_extensions
+from ..nlp import register_extensions, text_of
 from .index import ActorIndex
 from .kb import ActorKB
 
@@ -74,7 +74,7 @@ _LINE_END = re.compile(r"[ \t]*(\n|$)")
 
 
 def _is_credit(doc: Doc, start: int, end: int, kb: ActorKB) -> bool:
-    text = doc.text
+    text = text_of(doc)
     # a credit line is short: look at a bounded window around the name (the whole
     # text here made this quadratic in the article length)
     end_char = doc[end - 1].idx + len(doc[end - 1].text)

@@ -24,6 +24,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc
 
+from ..nlp import text_of
 from .kb import ActorKB
 from .mentions import CONTEXT, Mention
 
@@ -95,10 +96,10 @@ def _dateline_places(doc: Doc) -> list[str]:
     for segment in getattr(doc._, "segments", None) or []:
         if getattr(segment, "kind", None) == "dateline":
             start, end = segment.span
-            text = doc.text[start:end]
+            text = text_of(doc)[start:end]
             break
     if not text:
-        match = _DATELINE.match(doc.text)
+        match = _DATELINE.match(text_of(doc))
         text = match.group(1) if match else ""
     return [p for p in (x.strip(" .:-–—") for x in re.split(r"[/,:–—(]", text)) if len(p) >= 3]
 
@@ -126,7 +127,7 @@ def country_votes(doc: Doc, kb: ActorKB) -> Counter[str]:
         if hit is not None:
             votes[hit[1]] += DATELINE_VOTES
             break
-    letters = [c for c in doc.text if c.isalpha()]
+    letters = [c for c in text_of(doc) if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) < 0.005 * len(letters):
         i = 0
         while i < len(doc):

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
+from ..nlp import text_of
 from .mentions import GENDER, KNOWN, PRONOUNS, Mention
 
 WINDOW = 3  # sentences before the pronoun's
@@ -183,7 +184,7 @@ def resolve_pronouns(
     for s_index, sent in enumerate(doc.sents):
         for tok in sent:
             sent_of[tok.i] = s_index
-    quotes = quoted_chars(doc.text)
+    quotes = quoted_chars(text_of(doc))
     by_cluster: dict[int, Cluster] = {}
     for cluster in clusters:
         for m in cluster.mentions:

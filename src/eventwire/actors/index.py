@@ -131,7 +131,7 @@ class ActorIndex:
     """The article's actors after coreference, and resolution of spans to ``Actor``.
 
     ``entities`` have ids ``e1, e2, ...`` in order of first mention; their ``mentions``
-    are character spans in ``doc.text``.
+    are character spans in ``text_of(doc)``.
     """
 
     def __init__(

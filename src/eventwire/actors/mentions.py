@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from ..nlp import sentence_of, text_of
 from .kb import ActorKB, KBEntry, SectorEntry
 
 #: Dependency labels of left modifiers that belong to a noun phrase.
@@ -278,7 +279,7 @@ def nearest_country(tok: Token, kb: ActorKB, *, max_distance: int = 4) -> str | 
     plans ..., Defense Secretary Mark Esper said"). Breadth-first over the tree up to
     ``max_distance`` arcs, ties to the left; cues inside objects and prepositional
     phrases are skipped (they name whom the clause acts on)."""
-    sent = tok.sent
+    sent = sentence_of(tok)
     seen = {tok.i}
     queue: deque[tuple[Token, int]] = deque([(tok, 0)])
     own = set(range(*np_extent(tok)))
@@ -528,7 +529,7 @@ def _has_capitals(doc: Doc) -> bool:
     """Whether the text uses capitals at all (some feeds lower-case everything)."""
     cached = doc.user_data.get("eventwire_has_capitals")
     if cached is None:
-        cached = any(c.isupper() for c in doc.text)
+        cached = any(c.isupper() for c in text_of(doc))
         doc.user_data["eventwire_has_capitals"] = cached
     return bool(cached)
 

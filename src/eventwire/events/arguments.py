@@ -233,7 +233,12 @@ def controller(verb: Token, depth: int = 0) -> Argument | None:
         if author is not None:
             return Argument(author.token, f"{dep}<head<{author.path}")
         return None
-    if dep == "pcomp" and head.pos_ == "ADP" and head.lower_ in ("of", "for", "with") and head.head.pos_ == "VERB":
+    if (
+        dep == "pcomp"
+        and head.pos_ == "ADP"
+        and head.lower_ in ("of", "for", "with")
+        and head.head.pos_ == "VERB"
+    ):
         # "accused Russia of shelling", "blamed X for attacking": the object did it
         obj = _child(head.head, OBJECTS)
         if obj is not None:
@@ -346,7 +351,11 @@ def verbal_arguments(
             obj = _child(trigger, OBJECTS | {"dative"})
             if obj is not None and (obj.i in exclude or obj.lemma_.lower() in with_words):
                 obj = None
-            moved = obj is not None and event_type in MOVEMENT_TYPES and obj.lemma_.lower() in force_words
+            moved = (
+                obj is not None
+                and event_type in MOVEMENT_TYPES
+                and obj.lemma_.lower() in force_words
+            )
             if moved:
                 # "withdraw troops from X": the forces are what moves; X is the target
                 found = _prep_object(trigger, TARGET_PREPS.get(event_type, ()))

@@ -24,6 +24,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
+from ..nlp import sentence_of, text_of
 from ..record import Actor, Attribution, Event, Location, Place, Quote, Segment, Time, Trigger
 from . import arguments as arg
 from .factuality import ASSERTED, Factuality, FactualityCues, factuality
@@ -55,7 +56,7 @@ class Mention:
 
     @property
     def sent(self) -> Span:
-        return self.token.sent
+        return sentence_of(self.token)
 
 
 class EventCoder:
@@ -254,7 +255,7 @@ class EventCoder:
         places: list[Place] = doc._.places or []
         quotes: list[Quote] = doc._.quotes or []
         events: list[Event] = []
-        home = home_country(doc)
+        home = getattr(actors, "home_country", None) or home_country(doc)
         for n, m in enumerate(mentions, 1):
             events.append(self._code(doc, m, f"v{n}", actors, times, places, quotes, home))
         self._reported_demands(doc, events, actors, times, places, quotes, mentions, home)
@@ -321,7 +322,9 @@ class EventCoder:
                             m.args.target = other.target
                             break
         else:
-            m.args = arg.nominal_arguments(tok, entry.type, entry.required_words, self._is_support_verb)
+            m.args = arg.nominal_arguments(
+                tok, entry.type, entry.required_words, self._is_support_verb
+            )
         actor = self._resolve(actors, m.args.actor.span) if m.args.actor else None
         target = self._resolve(actors, m.args.target.span) if m.args.target else None
         actor_path = m.args.actor.path if m.args.actor else None
@@ -371,7 +374,7 @@ class EventCoder:
         target = _with_home_country(target, home)
         m.fact = factuality(tok, self.cues)
         m.mode = entry.mode or self._mode(m)
-        sent = tok.sent
+        sent = sentence_of(tok)
         trig_start = tok.idx
         trig_end = tok.idx + len(tok.text)
         for w in entry.required_words:
@@ -408,7 +411,7 @@ class EventCoder:
             location_source=loc_source,  # type: ignore[arg-type]
             factuality=m.fact.label,  # type: ignore[arg-type]
             source=source,
-            trigger=Trigger(text=doc.text[trig_start:trig_end], span=(trig_start, trig_end)),
+            trigger=Trigger(text=text_of(doc)[trig_start:trig_end], span=(trig_start, trig_end)),
             sentence_span=(sent.start_char, sent.end_char),
             confidence=confidence,
             segment=m.segment,  # type: ignore[arg-type]
@@ -447,7 +450,7 @@ class EventCoder:
                     break
         if linked is not None and not _is_point(linked):
             linked = None
-        sent = m.token.sent
+        sent = sentence_of(m.token)
         if linked is None:
             same = [
                 t for t in times if sent.start_char <= t.span[0] < sent.end_char and _is_point(t)
@@ -456,14 +459,14 @@ class EventCoder:
                 linked = same[0]
         if linked is None and m.fact.label == ASSERTED:
             # temporal focus: the last date stated earlier in the same paragraph
-            para_start = doc.text.rfind("\n\n", 0, m.token.idx)
+            para_start = text_of(doc).rfind("\n\n", 0, m.token.idx)
             before = [t for t in times if para_start < t.span[0] < sent.start_char and _is_point(t)]
             if before:
                 linked = before[-1]
         if linked is not None and linked.value:
-            value = linked.value.split("T")[0]
-            src = "explicit" if _EXPLICIT_DATE.search(linked.text) else "relative"
-            return value, src
+            value = event_date_value(linked.value)
+            if value is not None:
+                return value, "explicit" if _is_explicit(linked) else "relative"
         article = doc._.article
         pub = getattr(article, "date", None)
         if pub is not None:
@@ -484,7 +487,7 @@ class EventCoder:
                     break
         source = "sentence"
         if linked is None:
-            sent = m.token.sent
+            sent = sentence_of(m.token)
             same = [p for p in places if sent.start_char <= p.span[0] < sent.end_char and p.name]
             # a place named in the sentence, unless it is the actor's or target's own name
             same = [p for p in same if not _inside_args(p, m)]
@@ -492,10 +495,10 @@ class EventCoder:
                 linked = same[0]
         if linked is None:
             # discourse continuity: the nearest place named earlier in the same paragraph
-            para_start = doc.text.rfind("\n\n", 0, m.token.idx)
+            para_start = text_of(doc).rfind("\n\n", 0, m.token.idx)
             before = [
                 p for p in places
-                if para_start < p.span[0] < m.token.sent.start_char and p.name
+                if para_start < p.span[0] < sentence_of(m.token).start_char and p.name
                 and p.feature not in ("country", "region", "continent", "admin1")
             ]  # fmt: skip
             if before:
@@ -627,7 +630,10 @@ class EventCoder:
                 )
                 argument = governor is not None and governor.entry.type != m.entry.type and bare
                 # the object of a reversal ("lifted the curfew", "suspended aid")
-                reversed_ = m.token.dep_ in ("dobj", "nsubjpass") and m.token.head.lemma_.lower() in self.reversal
+                reversed_ = (
+                    m.token.dep_ in ("dobj", "nsubjpass")
+                    and m.token.head.lemma_.lower() in self.reversal
+                )
                 argument = argument or reversed_
                 if reversed_:
                     ev.confidence = round(ev.confidence * 0.3, 3)
@@ -796,6 +802,40 @@ def _targets_through_events(events: list[Event]) -> None:
             ]  # fmt: skip
             source = earlier[-1].actor if earlier else None
         ev.target = source.model_copy() if source is not None else None
+
+
+_DAY = re.compile(r"^(\d{4})(-\d{2})?(-\d{2})?")
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})(-WE)?")
+
+
+def event_date_value(value: str) -> str | None:
+    """An event ``date`` (YYYY-MM-DD, YYYY-MM or YYYY, EVENTS.md section 4) from a TIMEX3 value.
+
+    Times of day keep their day ("2020-01-06TNI" → 2020-01-06); a week or weekend
+    keeps the month of its Thursday / Saturday ("2025-W09-WE" → 2025-03); quarters,
+    seasons and other coarser values keep their year.
+    """
+    import datetime as dt
+
+    w = _WEEK.match(value)
+    if w:
+        try:
+            day = dt.date.fromisocalendar(int(w.group(1)), int(w.group(2)), 6 if w.group(3) else 4)
+        except ValueError:
+            return None
+        return day.strftime("%Y-%m")
+    m = _DAY.match(value)
+    if not m:
+        return None
+    return m.group(0)
+
+
+def _is_explicit(t: Time) -> bool:
+    try:
+        from ..times import is_explicit
+    except ImportError:
+        return bool(_EXPLICIT_DATE.search(t.text))
+    return bool(is_explicit(t))
 
 
 def _is_point(t: Time) -> bool:

@@ -28,6 +28,7 @@ from spacy.tokens import Token
 
 from .. import record
 from ..errors import DataFileError
+from ..nlp import sentence_of
 
 _CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "relcl", "acl", "csubj", "parataxis", "ROOT"})
 _QUALIFIER_DEPS = frozenset({"appos", "npadvmod", "conj"})
@@ -124,14 +125,14 @@ def _governor(trigger: Token) -> Token | None:
 def linked_place(trigger: Token, places: list[record.Place]) -> record.Place | None:
     """The place attached to ``trigger`` by a locative preposition in its clause, or None.
 
-    ``places`` carry spans in ``trigger.doc.text`` offsets (``doc._.places``).
+    ``places`` carry spans in ``text_of(trigger.doc)`` offsets (``doc._.places``).
     Never raises: odd input gives ``None``.
     """
     if not isinstance(trigger, Token) or not places:
         return None
     doc = trigger.doc
     try:
-        sent = trigger.sent
+        sent = sentence_of(trigger)
     except ValueError:  # no sentence boundaries (no parser): the whole doc
         sent = doc[:]
     governor = _governor(trigger)

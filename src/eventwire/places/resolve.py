@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Span
 
 from .. import record
 from ..errors import DataFileError
+from ..nlp import text_of
 from .gazetteer import Candidate, Gazetteer, distance_km
 from .normalize import normalize
 
@@ -379,8 +380,8 @@ def _dateline_mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
             s, e = int(seg.span[0]), int(seg.span[1])
         except (TypeError, ValueError, IndexError):
             continue
-        s, e = max(0, s), min(len(doc.text), e)
-        text = doc.text[s:e]
+        s, e = max(0, s), min(len(text_of(doc)), e)
+        text = text_of(doc)[s:e]
         stop = _DATELINE_STOP.search(text)
         head_end = stop.start() if stop else len(text)
         first: _Mention | None = None
@@ -413,7 +414,7 @@ def _link_qualifiers(doc: Doc, mentions: list[_Mention]) -> None:
     for a, b in itertools.pairwise(mentions):
         if a.qualifier is not None or b.is_qualifier:
             continue
-        if doc.text[a.end : b.start].strip() != ",":
+        if text_of(doc)[a.end : b.start].strip() != ",":
             continue
         if any(c.feature in ("country", "admin1") for c in b.candidates):
             a.qualifier = b
@@ -620,7 +621,7 @@ def resolve_doc(
 def find_places(doc: Doc, gazetteer: Gazetteer | None = None) -> list[record.Place]:
     """Every toponym mention of ``doc`` resolved to one gazetteer entry.
 
-    Spans are offsets into ``doc.text``. A mention that resolves nowhere keeps
+    Spans are offsets into ``text_of(doc)``. A mention that resolves nowhere keeps
     its text and span with ``name`` etc. ``None``. Never raises on odd input:
     anything that is not a spaCy ``Doc`` gives ``[]``.
     """

@@ -7,11 +7,11 @@ Two asserted event mentions go in the same cluster when they have
   ``days`` apart,
 * compatible participants: on each side (actor, target) the countries, where
   both are known, are equal, and the names, where both are known and the
-  countries do not already agree, are equal (case-insensitive); and at least
-  one thing positively in common (an actor or target country/name, or the
-  location),
+  countries do not already agree, are equal (case-insensitive),
 * compatible places: where both have coordinates, at most ``km`` apart;
-  where both have a location country, the same one.
+  where both have a location country, the same one,
+* and positive evidence: the same actor name or target name, or places
+  within ``km`` together with a shared actor or target country.
 
 Clusters are the connected components of that relation (union-find), built
 per type over a sliding date window. Events of near-duplicate copies
@@ -76,6 +76,7 @@ def _side(c1: str | None, n1: str | None, c2: str | None, n2: str | None) -> tup
 
 
 def compatible(a: Mention, b: Mention, km: float = DEFAULT_KM) -> bool:
+    """Whether two mentions of one type, close in time, report the same event."""
     ok1, share1 = _side(a.actor_country, a.actor_name, b.actor_country, b.actor_name)
     if not ok1:
         return False
@@ -89,9 +90,12 @@ def compatible(a: Mention, b: Mention, km: float = DEFAULT_KM) -> bool:
         if haversine_km(a.lat, a.lon, b.lat, b.lon) > km:
             return False
         near = True
-    elif a.loc_country and a.loc_country == b.loc_country:
-        near = True
-    return share1 or share2 or near
+    same_name = bool(a.actor_name and a.actor_name == b.actor_name) or bool(
+        a.target_name and a.target_name == b.target_name
+    )
+    # a shared country alone is weak evidence (on ECB+ it merges unrelated events):
+    # it counts only together with places within ``km``
+    return same_name or (near and (share1 or share2))
 
 
 class _UnionFind:

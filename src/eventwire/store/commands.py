@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import logging
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -193,6 +194,21 @@ def _emit(
     return n
 
 
+class _OneLineLog(logging.Handler):
+    """Log records of ERROR and above as one warning line, without the traceback."""
+
+    def __init__(self, console: Console) -> None:
+        super().__init__(logging.ERROR)
+        self.console = console
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            msg = record.getMessage()
+        except Exception:
+            msg = str(record.msg)
+        self.console.print(f"[yellow]warning:[/] {escape(msg)}", soft_wrap=True)
+
+
 def _check_fmt(fmt: str, allowed: tuple[str, ...]) -> None:
     if fmt not in allowed:
         raise fail(f"--format must be one of {', '.join(allowed)} (got {fmt!r})")
@@ -295,6 +311,13 @@ def ingest_cmd(
         )
 
     stats: IngestStats | None = None
+    # the pipeline logs a stage failure with its traceback; here it becomes one line
+    # (the record keeps the warning too), and diagnostics below ERROR are dropped
+    handler = _OneLineLog(progress.console)
+    logger = logging.getLogger("eventwire")
+    propagate = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
     try:
         with progress:
             task = progress.add_task("starting", total=None)
@@ -323,6 +346,9 @@ def ingest_cmd(
     except EventwireError as exc:
         store.close()
         raise fail(str(exc)) from None
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
     store.close()
     assert stats is not None
     secs = max(1e-6, (dt.datetime.now() - started).total_seconds())

@@ -149,7 +149,6 @@ def ingest(
     """Process and store ``items``; returns the counts of this run."""
     version = pipeline.version
     stats = IngestStats(run_id=start_run(store, version, inputs or []))
-    seen: set[str] = set()
     batch: list[ArticleInput] = []
     errors: list[FailureRow] = []
     try:
@@ -161,13 +160,13 @@ def ingest(
             stats.read += 1
             batch.append(item)
             if len(batch) >= batch_size:
-                _run_batch(store, pipeline, version, batch, errors, stats, seen, recode,
+                _run_batch(store, pipeline, version, batch, errors, stats, recode,
                            dedup_threshold, on_failure)  # fmt: skip
                 batch, errors = [], []
                 if on_batch:
                     on_batch(stats)
         if batch or errors:
-            _run_batch(store, pipeline, version, batch, errors, stats, seen, recode,
+            _run_batch(store, pipeline, version, batch, errors, stats, recode,
                        dedup_threshold, on_failure)  # fmt: skip
             if on_batch:
                 on_batch(stats)
@@ -186,7 +185,6 @@ def _run_batch(
     batch: list[ArticleInput],
     errors: list[FailureRow],
     stats: IngestStats,
-    seen: set[str],
     recode: bool,
     dedup_threshold: float | None,
     on_failure: Callable[[FailureRow], None] | None,
@@ -203,9 +201,11 @@ def _run_batch(
         )
     todo: list[tuple[str, ArticleInput]] = []
     replace: list[str] = []
+    # texts of earlier batches are in the store already: only this batch needs a set
+    seen: set[str] = set()
     for aid, art in zip(hashes, batch, strict=True):
         if aid in seen:
-            stats.skipped += 1  # the same text twice in this run
+            stats.skipped += 1  # the same text twice in this batch
             continue
         seen.add(aid)
         if aid in existing:
