@@ -48,7 +48,7 @@ STOP = frozenset(
 )
 _WORD = re.compile(r"\w+")
 # Any double mark may open or close: scraped text often has the wrong glyph.
-_MARKED = re.compile(r"(?s)(?:[“\"]|(?:(?<=\s)|^)”(?=\S))(.+?)(?:[”\"]|“(?=\s|$))")
+_MARKED = re.compile(r"(?s)(?:[“\"]|''|(?:(?<=\s)|^)”(?=\S))(.+?)(?:[”\"]|''|“(?=\s|$))")
 
 
 @dataclass

@@ -124,6 +124,11 @@ def test_glued_mark_closes_and_reopens() -> None:
     assert inner(text) == ["We are ready.", "They will wait."]
 
 
+def test_double_apostrophe_marks() -> None:
+    text = "''We will appeal,'' the lawyer said. The court's ruling stands."
+    assert inner(text) == ["We will appeal,"]
+
+
 def test_mojibake_marks() -> None:
     text = "the officer said, â€œwe asked them to leave.â€\ufffd He left."
     assert inner(text) == ["we asked them to leave."]

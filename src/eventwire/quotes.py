@@ -59,7 +59,8 @@ _STRAIGHT = '"＂'
 #: UTF-8 curly quotes read as cp1252 (mojibake common in scraped news).
 _MOJIBAKE_OPEN = "â€œ"
 _MOJIBAKE_CLOSE = ("â€\x9d", "â€\ufffd")
-_MARK_RE = re.compile(r"â€œ|â€[\x9d\ufffd]|[\"＂“”„‟«»]|\n")
+#: Two apostrophes stand for a straight double mark in some archives ('' ... '').
+_MARK_RE = re.compile(r"â€œ|â€[\x9d\ufffd]|''|[\"＂“”„‟«»]|\n")
 #: Characters after which a mark is an opener ("said (“yes”)").
 _BEFORE_OPEN = "([{—–-/"
 #: Characters before which a mark is a closer ("“yes”, he said").
@@ -112,6 +113,11 @@ def _role(text: str, i: int, j: int | None = None) -> str | None:
     if closer and not opener:
         return "close"
     return _glyph(text[i:j])
+
+
+def _is_mark(tok: Token) -> bool:
+    """Is the token a double quotation mark (of any form)?"""
+    return tok.text != "\n" and _MARK_RE.fullmatch(tok.text) is not None
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -376,11 +382,7 @@ def _tail_tokens(doc: Doc, q: _Direct, next_start: int) -> list[Token]:
     i = q.tok_end
     while i < len(doc):
         tok = doc[i]
-        if (
-            tok.idx >= next_start - 1
-            and tok.idx >= q.end + 1
-            and tok.text in _STRAIGHT + _OPEN_MARKS
-        ):
+        if tok.idx >= next_start - 1 and tok.idx >= q.end + 1 and _is_mark(tok):
             break
         if tok.idx >= next_start:
             break
@@ -471,7 +473,7 @@ def _np_span(head: Token) -> Span:
             continue
         glued = t.text == "-" and not t.whitespace_ and t.i > 0 and not doc[t.i - 1].whitespace_
         if t.i == start - 1 and (not t.is_punct or glued) and not t.is_space:
-            if t.text in _STRAIGHT + _OPEN_MARKS + _CLOSE_MARKS:
+            if _is_mark(t):
                 break
             start = t.i
     end = head.i + 1
@@ -509,7 +511,7 @@ def _positional_speaker(tokens: Sequence[Token], cue_span: Span) -> Span | None:
     while i >= first and _np_like(doc[i]) and cue_span.start - i <= 8:
         i -= 1
     before = doc[i + 1 : cue_span.start]
-    bounded = i < first or doc[i].is_punct or doc[i].text in _STRAIGHT + _CLOSE_MARKS
+    bounded = i < first or doc[i].is_punct or _is_mark(doc[i])
     if bounded and any(
         t.pos_ in ("PROPN", "NOUN", "PRON") or t.ent_type_ in _NAME_ENTS for t in before
     ):
@@ -747,14 +749,14 @@ def _is_title(doc: Doc, q: _Direct) -> bool:
     if not all(w[0].isupper() or w.lower() in _TITLE_SMALL for w in words):
         return False
     j = q.tok_start - 1
-    while j >= 0 and doc[j].text in _STRAIGHT + _OPEN_MARKS:
+    while j >= 0 and _is_mark(doc[j]):
         j -= 1
     if j >= 0 and not doc[j].is_punct and doc[j].tag_ in _TITLE_BEFORE_TAGS:
         return True
     if inner[-1:] in ",.;:!?":
         return False
     k = q.tok_end
-    while k < len(doc) and doc[k].text in _STRAIGHT + _CLOSE_MARKS:
+    while k < len(doc) and _is_mark(doc[k]):
         k += 1
     return k < len(doc) and doc[k].pos_ in ("NOUN", "PROPN") and doc[k].idx - q.end <= 3
 
@@ -816,7 +818,7 @@ def _dash_speaker(doc: Doc, q: _Direct) -> tuple[str, Span] | None:
 def _colon_speaker(doc: Doc, q: _Direct) -> tuple[str, Span] | None:
     """Pew Research: “…”: a name (or proper noun phrase) right before a colon."""
     j = q.tok_start - 1
-    while j >= 0 and (doc[j].is_space or doc[j].text in _STRAIGHT + _OPEN_MARKS):
+    while j >= 0 and (doc[j].is_space or _is_mark(doc[j])):
         if "\n" in doc[j].text:
             break
         j -= 1
@@ -845,7 +847,7 @@ def _previous_sentence_cue(
     if not (doc.has_annotation("DEP") or doc.has_annotation("SENT_START")):
         return None
     j = q.tok_start - 1
-    while j >= 0 and (doc[j].is_space or doc[j].text in _STRAIGHT + _OPEN_MARKS):
+    while j >= 0 and (doc[j].is_space or _is_mark(doc[j])):
         if "\n" in doc[j].text and not q.opens_para:
             return None
         j -= 1

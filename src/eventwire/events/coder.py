@@ -77,6 +77,7 @@ class EventCoder:
         self.background = discourse.get("background", frozenset())
         arg.QUANTITY_HEADS.update(discourse.get("quantity", frozenset()))
         self.reversal = discourse.get("reversal", frozenset())
+        self.implicit_actors = _implicit_actors()
 
     # ----------------------------------------------------------------- matching
     def _segment_of(self, doc: Doc, segments: list[Segment], token: Token) -> str | None:
@@ -370,6 +371,10 @@ class EventCoder:
             )
             if obj is not None:
                 target = self._resolve(actors, arg.noun_phrase(obj))
+        if actor is None and verbal:
+            actor = self._implicit_actor(tok, entry, home)
+            if actor is not None:
+                actor_path = "implicit"
         actor = _with_home_country(actor, home)
         target = _with_home_country(target, home)
         m.fact = factuality(tok, self.cues)
@@ -563,7 +568,9 @@ class EventCoder:
         mention corroborates the type; captions count 0.8 of that.
         """
         f = 0.6
-        if actor is not None and (actor.country or actor.entity):
+        if actor is not None and actor.text is None:
+            pass  # an implicit actor is an inference, not evidence
+        elif actor is not None and (actor.country or actor.entity):
             f += 0.2
         elif actor is not None:
             f += 0.1
@@ -576,6 +583,23 @@ class EventCoder:
         return round(max(0.0, min(1.0, m.entry.weight * f)), 3)
 
     # ----------------------------------------------------------------- weighing
+    def _implicit_actor(self, tok: Token, entry: TriggerEntry, home: str | None) -> Actor | None:
+        """Who acts when the text leaves the agent out (``data/events/implicit_actors.tsv``):
+        a passive without a by-agent ("20 people were arrested"), or a weapon as subject
+        ("a bomb exploded"). The actor has no text span; its country is the article's."""
+        weapons = self.lexicon.classes.get("WEAPON", frozenset())
+        subj = next((c for c in tok.children if c.dep_ in arg.SUBJECTS), None)
+        passive = arg.is_passive(tok) and not any(c.dep_ == "agent" for c in tok.children)
+        weapon_subject = subj is not None and subj.lemma_.lower() in weapons
+        if not (passive or weapon_subject):
+            return None
+        lemma = tok.lemma_.lower()
+        found = self.implicit_actors.get((entry.type, lemma)) or self.implicit_actors.get((entry.type, "*"))
+        if found is None:
+            return None
+        name, sector = found
+        return Actor(text=None, name=name, country=home, sector=sector)
+
     def _is_support_verb(self, verb: Token) -> bool:
         """A verb whose subject performs the nominal event it takes as object: a listed
         support verb ("held talks"), or a verb that is not itself an event trigger."""
@@ -682,6 +706,20 @@ class EventCoder:
                 )
             events.append(ev)
         events.sort(key=lambda e: e.trigger.span)
+
+
+def _implicit_actors() -> dict[tuple[str, str], tuple[str, str]]:
+    """``data/events/implicit_actors.tsv``: (type, lemma) → (name, sector)."""
+    from importlib import resources
+
+    path = resources.files("eventwire.data").joinpath("events", "implicit_actors.tsv")
+    out: dict[tuple[str, str], tuple[str, str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#") or line.startswith("type\t"):
+            continue
+        type_, lemma, name, sector, *_ = [*line.split("\t"), "", ""]
+        out[(type_.strip(), lemma.strip().lower())] = (name.strip(), sector.strip())
+    return out
 
 
 def _discourse_words() -> dict[str, frozenset[str]]:
