@@ -23,9 +23,9 @@ $(VENV)/.installed-test: $(BIN)/python pyproject.toml
 install: $(VENV)/.installed
 
 demo: $(VENV)/.installed
-	$(BIN)/eventwire extract examples --format table
+	$(BIN)/eventwire extract examples/articles --format table
 	@echo
-	@echo "JSON records: $(BIN)/eventwire extract examples -o out/examples.jsonl"
+	@echo "JSON records: $(BIN)/eventwire extract examples/articles -o out/examples.jsonl"
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench

@@ -38,12 +38,14 @@ def corpus_texts(limit: int) -> list[str]:
     from eventwire.read import ArticleInput, read_paths
 
     texts: list[str] = []
-    for item in read_paths([ROOT / "examples"]):
+    for item in read_paths([ROOT / "examples" / "articles"]):
         if isinstance(item, ArticleInput):
             texts.append(item.text)
     gold = SHARED / "gold" / "dev"
     if gold.exists():
-        texts += [json.loads(p.read_text(encoding="utf-8"))["text"] for p in sorted(gold.glob("*.json"))]
+        texts += [
+            json.loads(p.read_text(encoding="utf-8"))["text"] for p in sorted(gold.glob("*.json"))
+        ]
     ext = SHARED / "eval" / "external"
     docs = ext / "indiapoliceevents" / "docs.jsonl"
     if docs.exists():
@@ -94,7 +96,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", type=int, default=2000)
     ap.add_argument("--batch-size", type=int, default=16)
-    ap.add_argument("--profile", action="store_true", help="print a pyinstrument profile of (b) if installed")
+    ap.add_argument(
+        "--profile", action="store_true", help="print a pyinstrument profile of (b) if installed"
+    )
     args = ap.parse_args()
 
     from eventwire.nlp import load_model
@@ -152,7 +156,9 @@ def main() -> int:
     print(f"  {'spaCy model + reading + records':34s} {model_part:7.2f} s")
     for name, secs in pipe.stage_seconds.items():
         print(f"  {name:34s} {secs:7.2f} s")
-    print(f"(a) bare spaCy nlp.pipe:   {len(texts) / bare:8.1f} articles/s  {n_tokens / bare:10.0f} tokens/s")
+    print(
+        f"(a) bare spaCy nlp.pipe:   {len(texts) / bare:8.1f} articles/s  {n_tokens / bare:10.0f} tokens/s"
+    )
     print(f"(b) full eventwire:        {len(texts) / full:8.1f} articles/s  {n_tokens / full:10.0f} tokens/s"
           f"  ({events} events)")  # fmt: skip
     print(f"(c) JSONL serialisation:   {len(texts) / ser:8.1f} articles/s  ({size / 1e6:.1f} MB)")

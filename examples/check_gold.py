@@ -5,7 +5,7 @@ Usage:
     python examples/check_gold.py --strict        # warnings count as errors
     python examples/check_gold.py path/to/gold/*.json
 
-For a gold file ``gold/<name>.json`` whose article ``<name>.txt`` lies in the
+For a gold file ``gold/<name>.json`` whose article ``articles/<name>.txt`` lies in the
 parent folder, the gold ``text`` must equal that file's content exactly (read as
 UTF-8, no newline translation). Every ``evidence`` must be a substring of
 ``text``; types, modes, sectors, factuality, country codes and dates must be
@@ -249,7 +249,7 @@ def check_file(path: Path) -> Report:
         rep.error(f"date: publication date must be YYYY-MM-DD, got {pub_date!r}")
         pub_date = None
 
-    article = path.parent.parent / f"{path.stem}.txt"
+    article = path.parent.parent / "articles" / f"{path.stem}.txt"
     if article.exists():
         content = article.read_bytes().decode("utf-8")
         if content != text:
@@ -302,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     failed = False
     if not args.files:
-        for article in sorted(here.glob("*.txt")):
+        for article in sorted((here / "articles").glob("*.txt")):
             if not (here / "gold" / f"{article.stem}.json").exists():
                 print(f"FAIL {article.name}: no gold file gold/{article.stem}.json")
                 failed = True

@@ -317,7 +317,6 @@ def read_csv(data: bytes, where: str, stem: str, default_date: dt.date | None) -
 READERS: dict[str, Reader] = {
     ".txt": read_text,
     ".text": read_text,
-    ".md": read_text,
     ".html": read_html,
     ".htm": read_html,
     ".jsonl": read_jsonl,

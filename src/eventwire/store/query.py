@@ -41,8 +41,8 @@ class EventFilter:
     include_duplicates: bool = False
     cluster: int | None = None
 
-    def where(self, alias: str = "e", article: str = "a") -> tuple[str, list[Any]]:
-        """The WHERE clause (``alias`` = events, ``article`` = articles) and its parameters."""
+    def where(self, alias: str = "e") -> tuple[str, list[Any]]:
+        """The WHERE clause over ``events`` (as ``alias``) and its parameters."""
         clauses: list[str] = []
         params: list[Any] = []
 
@@ -91,7 +91,11 @@ class EventFilter:
             clauses.append(f"{alias}.cluster_id = ?")
             params.append(self.cluster)
         if not self.include_duplicates:
-            clauses.append(f"{article}.duplicate_of IS NULL")
+            # an anti-join on the (few) copies: no join with articles needed
+            clauses.append(
+                f"{alias}.article_id NOT IN "
+                "(SELECT id FROM articles WHERE duplicate_of IS NOT NULL)"
+            )
         return (" AND ".join(clauses) or "TRUE"), params
 
 
@@ -107,14 +111,20 @@ def events_sql(
     extra: str = "",
     limit: int | None = None,
 ) -> tuple[str, list[Any]]:
-    """SELECT over ``events e JOIN articles a`` with the filter applied."""
-    where, params = flt.where()
+    """SELECT of ``columns`` from ``events e`` (``extra`` may use ``articles a``), filtered,
+    in (day, article, position) order.
+
+    With a ``limit`` the matching rows are ranked on the narrow sort key first and
+    only the first ``limit`` are then read whole (late materialization): sorting
+    every wide matching row cost 2-3x more on 1M events."""
+    where, params = flt.where("e")
     cols = ", ".join(f"e.{c}" for c in columns)
+    order = "ORDER BY e.day NULLS LAST, e.article_id, e.trigger_start, e.event_id"
+    source = "events e JOIN articles a ON a.id = e.article_id"
+    if limit is None:
+        return f"SELECT {cols}{extra} FROM {source} WHERE {where} {order}", params
     sql = (
-        f"SELECT {cols}{extra} FROM events e JOIN articles a ON a.id = e.article_id "
-        f"WHERE {where} ORDER BY e.day NULLS LAST, e.article_id, e.trigger_start"
+        f"SELECT {cols}{extra} FROM {source} WHERE e.rowid IN "
+        f"(SELECT e.rowid FROM events e WHERE {where} {order} LIMIT ?) {order}"
     )
-    if limit is not None:
-        sql += " LIMIT ?"
-        params = [*params, int(limit)]
-    return sql, params
+    return sql, [*params, int(limit)]

@@ -22,7 +22,9 @@ Column = tuple[str, str]
 TABLES: dict[str, list[Column]] = {
     # one row per distinct article text (``id`` = content hash of the text)
     "articles": [
-        ("id", "VARCHAR PRIMARY KEY"),
+        # unique by construction (ingest checks before inserting); no PRIMARY KEY:
+        # DuckDB keeps ART indexes in memory, which made ingest memory grow with the store
+        ("id", "VARCHAR"),
         ("record_id", "VARCHAR"),
         ("title", "VARCHAR"),
         ("date", "DATE"),
@@ -193,10 +195,9 @@ CHILD_TABLES: tuple[str, ...] = (
     "article_bands",
 )
 
-INDEXES: tuple[str, ...] = (
-    "CREATE INDEX IF NOT EXISTS events_article ON events(article_id)",
-    "CREATE INDEX IF NOT EXISTS bands_key ON article_bands(band, bucket)",
-)
+#: Secondary indexes. None: DuckDB's ART indexes live in memory (they made ingest
+#: memory grow with the store) and filtered scans / hash joins are fast without them.
+INDEXES: tuple[str, ...] = ()
 
 
 def ddl(table: str) -> str:
