@@ -406,6 +406,12 @@ def test_indirect_speech(quotes: Any, sentence: str, clause: str, speaker: str, 
     assert q.cue == cue
 
 
+def test_parenthetical_cue(quotes: Any) -> None:
+    (q,) = indirects(quotes("The new bridge, the mayor said, will open in June."))
+    assert q.text == "The new bridge, the mayor said, will open in June"
+    assert q.speaker is not None and q.speaker.text == "the mayor" and q.cue == "said"
+
+
 @pytest.mark.parametrize(
     "sentence",
     [

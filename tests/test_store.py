@@ -300,6 +300,7 @@ def test_ingest_is_idempotent(store: Store) -> None:
     assert pipe.seen == seen  # nothing was re-processed
     assert counts(store) == before
     assert content(store) == rows
+    assert store.scalar("SELECT count(DISTINCT id) FROM articles") == 6
     assert store.scalar("SELECT count(*) FROM ingest_runs") == 2
 
 
@@ -698,7 +699,7 @@ def test_real_pipeline_records_round_trip(pipeline: Any, tmp_path: Path) -> None
     """Records of the real pipeline are stored whole: counts and exact spans survive."""
     from eventwire.read import read_paths
 
-    examples = Path(__file__).resolve().parents[1] / "examples"
+    examples = Path(__file__).resolve().parents[1] / "examples" / "articles"
     paths = sorted(examples.glob("*.txt"))[:3]
     items = [a for a in read_paths(paths) if isinstance(a, ArticleInput)]
     records = [r for r in pipeline.process(items) if isinstance(r, ArticleRecord)]

@@ -119,3 +119,8 @@ def text_of(doc: Doc) -> str:
         doc.user_data[_TEXT_KEY] = cached
     text: str = cached[1]
     return text
+
+
+def seed_text(doc: Doc, text: str) -> None:
+    """Record the text a doc was made from, so that :func:`text_of` need not rebuild it."""
+    doc.user_data[_TEXT_KEY] = (len(doc), text)

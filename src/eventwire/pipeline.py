@@ -26,7 +26,7 @@ from spacy.tokens import Doc
 from . import __version__
 from .clean import TextMap, analysis_text, find_segments
 from .errors import EventwireError, InputError
-from .nlp import register_extensions, resolve_model_name
+from .nlp import register_extensions, resolve_model_name, seed_text
 from .read import ArticleInput, parse_date
 from .record import ArticleRecord, Entity, Event, Place, Quote, Segment, Time
 
@@ -136,6 +136,7 @@ class Pipeline:
             )
             text = text[:cut]
         doc = self.nlp.make_doc(text)
+        seed_text(doc, text)
         doc._.article = article
         doc._.segments = [_analysis_segment(s, tmap) for s in segments]
         doc._.explain = self.config.explain

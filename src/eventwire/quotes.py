@@ -916,6 +916,24 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
+def _parenthetical_clause(cue: Token) -> Span | None:
+    """ "The museum, Mr. Obama said, would open": a cue set off by commas inside
+    the clause it reports (the parser makes the clause its head). The span
+    covers the whole clause, the parenthetical included."""
+    if cue.dep_ not in ("parataxis", "ccomp", "advcl", "conj") or cue.head.i == cue.i:
+        return None
+    head = cue.head
+    if head.pos_ not in ("VERB", "AUX") or _SUBJECT_DEPS.isdisjoint(c.dep_ for c in head.children):
+        return None
+    doc = cue.doc
+    sub = sorted((t for t in cue.subtree if not t.is_punct), key=lambda t: t.i)
+    before = doc[sub[0].i - 1] if sub[0].i > 0 else None
+    after = doc[sub[-1].i + 1] if sub[-1].i + 1 < len(doc) else None
+    if before is None or before.text != "," or after is None or after.text not in (",", "."):
+        return None
+    return _clause_span(doc, head)
+
+
 def _according_clause(cue_span: Span) -> Span | None:
     """The clause that "according to X" qualifies: the sentence outside the phrase."""
     doc = cue_span.doc
@@ -969,14 +987,17 @@ def _indirects(doc: Doc, lex: CueLexicon, marked: Sequence[MarkedSpan]) -> list[
             continue
         cue, cue_span = m
         clause: Span | None
+        inside = False  # the cue lies inside the clause it reports (parenthetical)
         if len(cue_span) > 1:
             clause = _according_clause(cue_span)
         else:
             comps = [c for c in tok.children if c.dep_ == "ccomp"]
-            if not comps:
-                continue
-            head = max(comps, key=lambda c: len(list(c.subtree)))
-            clause = _clause_span(doc, head)
+            if comps:
+                head = max(comps, key=lambda c: len(list(c.subtree)))
+                clause = _clause_span(doc, head)
+            else:
+                clause = _parenthetical_clause(tok)
+                inside = True
         if clause is None:
             continue
         span = _same_paragraph(
@@ -984,13 +1005,13 @@ def _indirects(doc: Doc, lex: CueLexicon, marked: Sequence[MarkedSpan]) -> list[
         )
         if span is None:
             continue
-        if cue_span.start_char >= span[0] and cue_span.end_char <= span[1]:
+        if not inside and cue_span.start_char >= span[0] and cue_span.end_char <= span[1]:
             continue
         quoted = sum(_overlap(span, r) for r in all_marked)
         if quoted * 2 > span[1] - span[0] or span in seen:
             continue
         sp = _speaker_span(cue_span, all_marked)
-        if sp is None or _overlap((sp.start_char, sp.end_char), span):
+        if sp is None or (not inside and _overlap((sp.start_char, sp.end_char), span)):
             continue
         seen.add(span)
         out.append(
