@@ -490,6 +490,22 @@ def test_near_duplicates_are_linked_to_the_canonical_article(store: Store) -> No
     assert len(store.execute(sql, params).fetchall()) == 5
 
 
+def test_recode_keeps_duplicate_links(store: Store) -> None:
+    base = corpus()[0]
+    copy = art(base.text.replace("several ministers", "many ministers"), "copy")
+    ingest(store, FakePipeline("fake-1"), [base, copy])
+    links = store.execute("SELECT id, duplicate_of FROM articles ORDER BY id").fetchall()
+    assert sorted(d for _, d in links if d) == [content_hash(base.text)]
+    # both re-coded in one batch, the copy possibly first: the links stay as they were
+    for order in ([copy, base], [base, copy]):
+        pipe = FakePipeline(f"fake-{len(order)}-{order[0].id}")
+        stats = ingest(store, pipe, order, recode=True)
+        assert stats.recoded == 2
+        assert (
+            store.execute("SELECT id, duplicate_of FROM articles ORDER BY id").fetchall() == links
+        )
+
+
 def test_dedup_can_be_turned_off(store: Store) -> None:
     base = corpus()[0]
     copy = art(base.text.replace("several ministers", "many ministers"), "copy")

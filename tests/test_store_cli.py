@@ -232,3 +232,13 @@ def test_ingest_turns_logged_stage_errors_into_one_line(run: Any, tmp_path: Path
     assert r.exit_code == 0, r.stderr
     assert f"warning: stage eventwire_events failed on {tmp_path / 'x.txt'}" in r.stderr
     assert "Traceback" not in r.stderr and "bad token" not in r.stderr
+
+
+def test_db_that_is_not_a_store(run: Any, tmp_path: Path) -> None:
+    junk = tmp_path / "notes.txt"
+    junk.write_text("hello, not a database\n" * 100)
+    r = run("ingest", "-", "--db", str(junk), input=json.dumps(ARTICLES[0]) + "\n")
+    assert r.exit_code == 2 and f"{junk}: cannot open the store" in " ".join(r.stderr.split())
+    assert "Traceback" not in r.stderr
+    r = run("stats", "--db", str(junk))
+    assert r.exit_code == 2 and "cannot open the store" in r.stderr

@@ -189,11 +189,18 @@ def _sponsor(doc: Doc, j: int) -> bool:
 
 def _phrase_at(doc: Doc, end: int, lo: int, kb: ActorKB) -> tuple[SectorEntry, int] | None:
     """Longest sector phrase ending at token ``end - 1`` and starting at or after ``lo``."""
-    for length in range(min(kb.max_phrase, end - lo), 0, -1):
-        toks = doc[end - length : end]
-        lowers = [_lower(t) for t in toks]
-        variants = [lowers, [*lowers[:-1], _lemma(toks[-1])], [_lemma(t) for t in toks]]
-        for words in variants:
+    longest = min(kb.max_phrase, end - lo)
+    if longest <= 0:
+        return None
+    # the words of the longest window, once (slicing spans for every length was the
+    # stage's hot spot)
+    toks = [doc[i] for i in range(end - longest, end)]
+    all_lowers = [_lower(t) for t in toks]
+    all_lemmas = [_lemma(t) for t in toks]
+    for length in range(longest, 0, -1):
+        lowers = all_lowers[longest - length :]
+        lemmas = all_lemmas[longest - length :]
+        for words in (lowers, [*lowers[:-1], lemmas[-1]], lemmas):
             entry = kb.sector_phrase(words)
             if entry is not None:
                 return entry, end - length

@@ -78,6 +78,7 @@ class EventCoder:
         arg.QUANTITY_HEADS.update(discourse.get("quantity", frozenset()))
         self.reversal = discourse.get("reversal", frozenset())
         self.implicit_actors = _implicit_actors()
+        self._candidate_cache: tuple[Doc | None, dict[int, list[TriggerEntry]]] = (None, {})
 
     # ----------------------------------------------------------------- matching
     def _segment_of(self, doc: Doc, segments: list[Segment], token: Token) -> str | None:
@@ -87,7 +88,16 @@ class EventCoder:
         return None
 
     def candidates(self, token: Token) -> list[TriggerEntry]:
-        """Lexicon entries whose constraints hold for this token."""
+        """Lexicon entries whose constraints hold for this token (memoised per doc)."""
+        cache = self._candidate_cache
+        if cache[0] is not token.doc:
+            self._candidate_cache = cache = (token.doc, {})
+        found = cache[1].get(token.i)
+        if found is None:
+            found = cache[1][token.i] = self._candidates(token)
+        return found
+
+    def _candidates(self, token: Token) -> list[TriggerEntry]:
         if token.dep_ in _SKIP_DEPS:
             return []  # "attack helicopters", "the fortified zone", "wounded soldiers"
         pos = (
@@ -275,6 +285,7 @@ class EventCoder:
                 if q.span[0] <= ev.trigger.span[0] and ev.trigger.span[1] <= q.span[1]
             ]
         doc._.events = events
+        self._candidate_cache = (None, {})  # do not keep the doc alive
         return doc
 
     # ----------------------------------------------------------------- one event

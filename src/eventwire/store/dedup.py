@@ -113,6 +113,8 @@ def pick_canonical(
         for other in sorted(candidates.get(aid, ())):
             if other in order and order[other] >= order[aid]:
                 continue  # only link to something stored earlier
+            if (roots.get(other) or other) == aid:
+                continue  # a copy of this very article
             sim = jaccard(sh(aid), sh(other))
             if sim >= threshold and (best is None or sim > best[1]):
                 best = (other, sim)

@@ -249,7 +249,15 @@ def _run_batch(
 
     con.execute("BEGIN TRANSACTION")
     try:
+        # a re-coded article keeps its text, hence its duplicate link
+        prior: dict[str, tuple[str | None, float | None]] = {}
         if replace:
+            for aid, dup, sim in con.execute(
+                "SELECT id, duplicate_of, similarity FROM articles "
+                "WHERE id IN (SELECT unnest(?::VARCHAR[]))",
+                [replace],
+            ).fetchall():
+                prior[aid] = (dup, sim)
             for t in CHILD_TABLES:
                 con.execute(
                     f"DELETE FROM {t} WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [replace]
@@ -257,8 +265,16 @@ def _run_batch(
             con.execute("DELETE FROM articles WHERE id IN (SELECT unnest(?::VARCHAR[]))", [replace])
         for t, rs in tables.items():
             _insert(store, t, rs)
-        n_dups = _link_duplicates(store, stored_ids, texts, dedup_threshold) if stored_ids else 0
-        n_recoded = len([a for a in stored_ids if a in set(replace)])
+        fresh = [a for a in stored_ids if a not in prior]
+        n_dups = _link_duplicates(store, fresh, texts, dedup_threshold) if fresh else 0
+        for aid in stored_ids:
+            dup, sim = prior.get(aid, (None, None))
+            if dup is not None:
+                con.execute(
+                    "UPDATE articles SET duplicate_of = ?, similarity = ? WHERE id = ?",
+                    [dup, sim, aid],
+                )
+        n_recoded = len([a for a in stored_ids if a in prior])
         con.execute(
             "UPDATE ingest_runs SET n_read = ?, n_stored = n_stored + ?, n_skipped = ?, "
             "n_failed = n_failed + ?, n_events = n_events + ? WHERE run_id = ?",
