@@ -127,8 +127,9 @@ def country_votes(doc: Doc, kb: ActorKB) -> Counter[str]:
         if hit is not None:
             votes[hit[1]] += DATELINE_VOTES
             break
-    letters = [c for c in text_of(doc) if c.isalpha()]
-    if letters and sum(c.isupper() for c in letters) < 0.005 * len(letters):
+    text = text_of(doc)
+    n_letters = sum(map(str.isalpha, text))
+    if n_letters and sum(map(str.isupper, text)) < 0.005 * n_letters:
         i = 0
         while i < len(doc):
             tok = doc[i]
