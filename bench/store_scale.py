@@ -157,6 +157,7 @@ def ingest_child(n: int, db: str, batch: int) -> None:
     """Run in a fresh process: ingest n synthetic articles, print figures."""
     from eventwire.read import ArticleInput
     from eventwire.store import Store, ingest
+    from eventwire.store.db import INGEST_MEMORY_LIMIT, set_memory_limit
 
     rng = random.Random(n)
     items = (
@@ -165,6 +166,7 @@ def ingest_child(n: int, db: str, batch: int) -> None:
         for i in range(n)
     )  # fmt: skip
     store = Store(db)
+    set_memory_limit(store.con, INGEST_MEMORY_LIMIT)  # as `eventwire ingest` does
     t0 = time.perf_counter()
     stats = ingest(store, SyntheticPipeline(), items, batch_size=batch)
     secs = time.perf_counter() - t0

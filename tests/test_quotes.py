@@ -129,6 +129,15 @@ def test_double_apostrophe_marks() -> None:
     assert inner(text) == ["We will appeal,"]
 
 
+def test_doubled_apostrophe_is_not_a_mark() -> None:
+    assert inner("after wednesday''s riots the town was calm.") == []
+
+
+def test_lone_mark_between_spaces_closes() -> None:
+    text = "he said, “some rounds were fired, “ he said. the town was calm."
+    assert inner(text) == ["some rounds were fired,"]
+
+
 def test_mojibake_marks() -> None:
     text = "the officer said, â€œwe asked them to leave.â€\ufffd He left."
     assert inner(text) == ["we asked them to leave."]

@@ -242,3 +242,11 @@ def test_db_that_is_not_a_store(run: Any, tmp_path: Path) -> None:
     assert "Traceback" not in r.stderr
     r = run("stats", "--db", str(junk))
     assert r.exit_code == 2 and "cannot open the store" in r.stderr
+
+
+def test_ingest_memory_limit_option(run: Any, tmp_path: Path) -> None:
+    data = json.dumps(ARTICLES[0]) + "\n"
+    r = run("ingest", "-", "--memory-limit", "lots", input=data)
+    assert r.exit_code == 2 and "--memory-limit: invalid memory limit 'lots'" in r.stderr
+    r = run("ingest", "-", "--memory-limit", "256MB", input=data)
+    assert r.exit_code == 0 and "1 stored" in r.stderr

@@ -8,14 +8,19 @@ offsets, in text order, ids ``q1``, ``q2``, ...
   nested single quotes and apostrophes are plain text, a paragraph that opens a
   quote without closing it continues when the next paragraph reopens with a
   mark (news style), and unbalanced marks are repaired best effort (logged).
-* **Speakers** come from speech cues (``data/quotes/cues.tsv``) in the words
-  around the quote: the *tail* (``,” Esper told reporters``) first, then the
-  *head* (``The letter said, “``). The speaker is the cue's syntactic subject
-  (or the object of "according to"), with a positional fallback. A quote with no
-  cue continues the speaker of a quote in the same or the previous paragraph.
+* **Speakers** come from speech cues (``data/quotes/cues.tsv``): first the cue
+  that governs the quoted words in the parse, then cues in the *tail*
+  (``,” Esper told reporters``) and the *head* (``The letter said, “``), then a
+  dash or colon before a name (``” ― Jane Doe``, ``Pew Research: “``). The
+  speaker is the cue's syntactic subject (or the object of "according to"),
+  with a positional fallback. A quote with no cue continues the speaker of a
+  quote in the same or the previous paragraph, else takes the speech cue of the
+  sentence just before it.
 * **Indirect speech** is the clausal complement of a speech verb
-  ("X said (that) CLAUSE", "X told Y that CLAUSE") or the clause next to
-  "according to X"; clauses that are mostly a direct quote are not repeated.
+  ("X said (that) CLAUSE", "X told Y that CLAUSE"), the clause next to
+  "according to X", or the clause around a parenthetical cue ("The bridge, the
+  mayor said, will open"); clauses that are mostly a direct quote are not
+  repeated.
 
 See ``docs/quotes.md`` for the rules and figures.
 """
@@ -197,7 +202,13 @@ def find_marked_spans(text: str) -> list[MarkedSpan]:
             markup = text.find(ch, k)  # markup attribute: author="..."
             skip = markup if markup >= 0 else None
             continue
+        prev_ch = text[i - 1] if i > 0 else " "
+        next_ch = text[k] if k < n else " "
+        if ch == "''" and prev_ch.isalnum() and next_ch.isalnum():
+            continue  # a doubled apostrophe: "Wednesday''s"
         role = _role(text, i, k)
+        if open_at is not None and prev_ch.isspace() and next_ch.isspace():
+            role = "close"  # a lone mark between spaces ends the open quote
         if open_at is None:
             if role == "close":
                 if glued is not None:

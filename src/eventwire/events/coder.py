@@ -16,6 +16,7 @@ or reported clause).
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from collections.abc import Sequence
@@ -39,6 +40,18 @@ _EXPLICIT_DATE = re.compile(
 _SKIP_DEPS = frozenset(
     {"compound", "amod"}
 )  # a trigger word used as a modifier ("attack helicopters")
+
+
+class _SpanIndex:
+    """Items with a ``span``, sorted by start, for range queries in O(log n)."""
+
+    def __init__(self, items: Sequence[Any]) -> None:
+        self.items = sorted(items, key=lambda x: x.span[0])
+        self.starts = [x.span[0] for x in self.items]
+
+    def between(self, lo: int, hi: int) -> list[Any]:
+        """Items starting in ``[lo, hi)``."""
+        return self.items[bisect.bisect_left(self.starts, lo) : bisect.bisect_left(self.starts, hi)]
 
 
 @dataclass
@@ -79,6 +92,8 @@ class EventCoder:
         self.reversal = discourse.get("reversal", frozenset())
         self.implicit_actors = _implicit_actors()
         self._candidate_cache: tuple[Doc | None, dict[int, list[TriggerEntry]]] = (None, {})
+        #: per-doc indexes while a doc is coded: times, places, paragraph starts, focus place
+        self._doc_view: tuple[_SpanIndex, _SpanIndex, list[int], Place | None] | None = None
 
     # ----------------------------------------------------------------- matching
     def _segment_of(self, doc: Doc, segments: list[Segment], token: Token) -> str | None:
@@ -267,6 +282,13 @@ class EventCoder:
         quotes: list[Quote] = doc._.quotes or []
         events: list[Event] = []
         home = getattr(actors, "home_country", None) or home_country(doc)
+        text = text_of(doc)
+        self._doc_view = (
+            _SpanIndex(times),
+            _SpanIndex(places),
+            [0, *[i + 2 for i in _find_all(text, "\n\n")]],
+            focus_place(doc, places),
+        )
         for n, m in enumerate(mentions, 1):
             events.append(self._code(doc, m, f"v{n}", actors, times, places, quotes, home))
         self._reported_demands(doc, events, actors, times, places, quotes, mentions, home)
@@ -286,6 +308,7 @@ class EventCoder:
             ]
         doc._.events = events
         self._candidate_cache = (None, {})  # do not keep the doc alive
+        self._doc_view = None
         return doc
 
     # ----------------------------------------------------------------- one event
@@ -458,25 +481,26 @@ class EventCoder:
         return self.lexicon.mode_for(m.entry.type, words)
 
     def _date(self, doc: Doc, m: Mention, times: list[Time]) -> tuple[str | None, str | None]:
-        linked = _linked_time(m.token, times)
+        sent = sentence_of(m.token)
+        view = self._view(doc, times, [])
+        in_sentence = view[0].between(sent.start_char, sent.end_char)
+        linked = _linked_time(m.token, in_sentence)
         if linked is None:
             for extra in m.extra_tokens:
-                linked = _linked_time(extra, times)
+                linked = _linked_time(extra, in_sentence)
                 if linked:
                     break
         if linked is not None and not _is_point(linked):
             linked = None
         sent = sentence_of(m.token)
         if linked is None:
-            same = [
-                t for t in times if sent.start_char <= t.span[0] < sent.end_char and _is_point(t)
-            ]
+            same = [t for t in in_sentence if _is_point(t)]
             if len(same) == 1:
                 linked = same[0]
         if linked is None and m.fact.label == ASSERTED:
             # temporal focus: the last date stated earlier in the same paragraph
-            para_start = text_of(doc).rfind("\n\n", 0, m.token.idx)
-            before = [t for t in times if para_start < t.span[0] < sent.start_char and _is_point(t)]
+            para_start = _paragraph_start(view[2], m.token.idx)
+            before = [t for t in view[0].between(para_start, sent.start_char) if _is_point(t)]
             if before:
                 linked = before[-1]
         if linked is not None and linked.value:
@@ -494,28 +518,29 @@ class EventCoder:
     ) -> tuple[Location | None, str | None]:
         # a place named inside the actor's or target's own phrase ("a commander seen as
         # Iran's most powerful figure") says who they are, not where the action was
-        places = [p for p in places if not _inside_args(p, m)]
-        linked = _linked_place(m.token, places)
+        sent = sentence_of(m.token)
+        view = self._view(doc, [], places)
+        in_sentence = [
+            p for p in view[1].between(sent.start_char, sent.end_char) if not _inside_args(p, m)
+        ]
+        linked = _linked_place(m.token, in_sentence)
         if linked is None:
             for extra in [*m.extra_tokens, *m.args.instruments]:
-                linked = _linked_place(extra, places)
+                linked = _linked_place(extra, in_sentence)
                 if linked:
                     break
         source = "sentence"
         if linked is None:
-            sent = sentence_of(m.token)
-            same = [p for p in places if sent.start_char <= p.span[0] < sent.end_char and p.name]
             # a place named in the sentence, unless it is the actor's or target's own name
-            same = [p for p in same if not _inside_args(p, m)]
+            same = [p for p in in_sentence if p.name]
             if len(same) == 1 or (same and all(p.country == same[0].country for p in same)):
                 linked = same[0]
         if linked is None:
             # discourse continuity: the nearest place named earlier in the same paragraph
-            para_start = text_of(doc).rfind("\n\n", 0, m.token.idx)
+            para_start = _paragraph_start(view[2], m.token.idx)
             before = [
-                p for p in places
-                if para_start < p.span[0] < sentence_of(m.token).start_char and p.name
-                and p.feature not in ("country", "region", "continent", "admin1")
+                p for p in view[1].between(para_start, sent.start_char)
+                if p.name and p.feature not in ("country", "region", "continent", "admin1")
             ]  # fmt: skip
             if before:
                 linked, source = before[-1], "sentence"
@@ -529,7 +554,7 @@ class EventCoder:
             if country_place is not None:
                 return country_place, "article"
         if linked is None:
-            focus = focus_place(doc, places)
+            focus = view[3]
             if focus is not None:
                 linked, source = focus, "article"
         if linked is None:
@@ -605,11 +630,27 @@ class EventCoder:
         if not (passive or weapon_subject):
             return None
         lemma = tok.lemma_.lower()
-        found = self.implicit_actors.get((entry.type, lemma)) or self.implicit_actors.get((entry.type, "*"))
+        found = self.implicit_actors.get((entry.type, lemma)) or self.implicit_actors.get(
+            (entry.type, "*")
+        )
         if found is None:
             return None
         name, sector = found
         return Actor(text=None, name=name, country=home, sector=sector)
+
+    def _view(
+        self, doc: Doc, times: list[Time], places: list[Place]
+    ) -> tuple[_SpanIndex, _SpanIndex, list[int], Place | None]:
+        """The per-doc indexes (built in ``__call__``; built here when coding one mention)."""
+        if self._doc_view is None:
+            text = text_of(doc)
+            return (
+                _SpanIndex(times or doc._.times or []),
+                _SpanIndex(places or doc._.places or []),
+                [0, *[i + 2 for i in _find_all(text, "\n\n")]],
+                focus_place(doc, places or doc._.places or []),
+            )
+        return self._doc_view
 
     def _is_support_verb(self, verb: Token) -> bool:
         """A verb whose subject performs the nominal event it takes as object: a listed
@@ -719,6 +760,20 @@ class EventCoder:
         events.sort(key=lambda e: e.trigger.span)
 
 
+def _find_all(text: str, sub: str) -> list[int]:
+    out = []
+    i = text.find(sub)
+    while i != -1:
+        out.append(i)
+        i = text.find(sub, i + 1)
+    return out
+
+
+def _paragraph_start(starts: list[int], pos: int) -> int:
+    """Offset where the paragraph holding ``pos`` starts (``starts`` is sorted)."""
+    return starts[bisect.bisect_right(starts, pos) - 1] if starts else 0
+
+
 def _implicit_actors() -> dict[tuple[str, str], tuple[str, str]]:
     """``data/events/implicit_actors.tsv``: (type, lemma) → (name, sector)."""
     from importlib import resources
@@ -825,21 +880,22 @@ def _with_home_country(actor: Actor | None, home: str | None) -> Actor | None:
 
 
 def _targets_through_events(events: list[Event]) -> None:
-    """ "condemned the attack", "denied the accusations": when a target is itself an
-    event mention, the target is that event's actor ("the attack" → the attacker)."""
-    by_trigger = {e.trigger.span: e for e in events}
+    """When a target is itself an event mention ("condemned the attack", "denied the
+    accusations"), the target is that event's actor ("the attack" → the attacker)."""
+    ordered = sorted(events, key=lambda e: e.trigger.span)
+    starts = [e.trigger.span[0] for e in ordered]
     for ev in events:
         t = ev.target
         if t is None or t.span is None:
             continue
-        other = next(
-            (
-                o
-                for span, o in by_trigger.items()
-                if o is not ev and t.span[0] <= span[0] and span[1] <= t.span[1]
-            ),
-            None,
-        )
+        k = bisect.bisect_left(starts, t.span[0])
+        other = None
+        while k < len(ordered) and starts[k] < t.span[1]:
+            o = ordered[k]
+            if o is not ev and o.trigger.span[1] <= t.span[1]:
+                other = o
+                break
+            k += 1
         if other is None:
             continue
         source = other.actor

@@ -54,10 +54,22 @@ def link_mentions(events: list[Event], doc: Doc | None = None) -> None:
             i = parent[i]
         return i
 
-    for i in range(len(events)):
-        for j in range(i + 1, len(events)):
-            if corefer(events[i], events[j]):
-                parent[find(j)] = find(i)
+    # only mentions of one type and factuality class anchored on the same entity (the
+    # target's, else the actor's) can corefer: compare within those groups only
+    buckets: dict[tuple[str, bool, str, str], list[int]] = {}
+    for i, ev in enumerate(events):
+        if ev.target is not None:
+            anchor = ("target", ev.target.entity)
+        else:
+            anchor = ("actor", ev.actor.entity if ev.actor is not None else None)
+        if anchor[1] is None:
+            continue
+        buckets.setdefault((ev.type, ev.factuality == "asserted", anchor[0], anchor[1]), []).append(i)
+    for members in buckets.values():
+        for a, i in enumerate(members):
+            for j in members[a + 1 :]:
+                if corefer(events[i], events[j]):
+                    parent[find(j)] = find(i)
     groups: dict[int, list[int]] = {}
     for i in range(len(events)):
         groups.setdefault(find(i), []).append(i)

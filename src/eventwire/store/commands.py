@@ -19,7 +19,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..errors import EventwireError, InputError
-from .db import DEFAULT_DB, Store, StoreError
+from .db import DEFAULT_DB, INGEST_MEMORY_LIMIT, Store, StoreError, set_memory_limit
 from .query import EVENT_COLUMNS, EventFilter, events_sql
 
 err = Console(stderr=True, highlight=False)
@@ -253,6 +253,9 @@ def ingest_cmd(
     wait: Annotated[
         float, typer.Option(min=0.0, help="Seconds to wait for another writer to finish.")
     ] = 0.0,
+    memory_limit: Annotated[
+        str, typer.Option(help="DuckDB memory cap while writing batches (e.g. 64MB, 1GB).")
+    ] = INGEST_MEMORY_LIMIT,
 ) -> None:
     """Extract events from articles into the store (idempotent, resumable)."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -274,6 +277,11 @@ def ingest_cmd(
     except EventwireError as exc:
         raise fail(str(exc)) from None
     store = _open(db, read_only=False, wait=wait)
+    try:
+        set_memory_limit(store.con, memory_limit)
+    except StoreError as exc:
+        store.close()
+        raise fail(f"--memory-limit: {exc}") from None
     failures: list[FailureRow] = []
     n_warnings = 0
     progress = Progress(
@@ -335,6 +343,7 @@ def ingest_cmd(
             n_clusters = None
             if cluster:
                 progress.update(task, description="clustering events into stories")
+                set_memory_limit(store.con, None)
                 n_clusters = cluster_store(store)
     except KeyboardInterrupt:
         store.close()
