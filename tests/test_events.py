@@ -785,3 +785,35 @@ def test_user_trigger_file_adds_a_trigger(tmp_path: Path, pipeline: Any) -> None
     assert find(
         custom.extract("Police arrested 20 protesters in Lagos.", DATE), "COERCE", "arrested"
     )
+
+
+def test_agentless_passive_gets_an_implicit_actor_without_text(extract: Extract) -> None:
+    text = (
+        "NAIROBI, March 3 (Wire) - Police in Kenya said on Monday that 40 people were arrested "
+        "in Nairobi after the protests in Kenya's capital."
+    )
+    ev = find(extract(text, "2025-03-03"), "COERCE", "arrested")
+    assert ev.actor is not None
+    assert ev.actor.text is None  # nothing in the text names the arresting side
+    assert ev.actor.sector == "COP"
+    assert ev.actor.country == "KEN"
+
+
+def test_a_weapon_is_not_the_actor(extract: Extract) -> None:
+    ev = find(
+        extract("Two small bombs exploded near the market in Kano.", "2024-05-06"),
+        "ASSAULT",
+        "exploded",
+    )
+    assert ev.actor is None or ev.actor.text is None
+    assert ev.actor is not None and ev.actor.sector == "UAF"
+
+
+def test_first_person_in_a_quote_is_the_speaker(extract: Extract) -> None:
+    text = (
+        'Interior Minister Amina Yusuf of Nigeria spoke on Tuesday. "We arrested 20 suspects '
+        'in Kano last night," Yusuf told reporters.'
+    )
+    ev = find(extract(text, "2024-05-06"), "COERCE", "arrested")
+    assert ev.actor is not None and ev.actor.text == "We"
+    assert ev.actor.name is not None and "Yusuf" in ev.actor.name

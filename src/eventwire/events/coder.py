@@ -33,6 +33,8 @@ from .lexicon import Lexicon, TriggerEntry, load_lexicon
 
 #: sectors whose actions take place where the institution sits
 _DOMESTIC_SECTORS = frozenset({"GOV", "LEG", "JUD", "COP", "PTY", "OPP"})
+#: first-person pronouns: inside a quote they stand for its speaker
+_FIRST_PERSON = frozenset({"i", "me", "my", "we", "us", "our"})
 _EXPLICIT_DATE = re.compile(
     r"\d{4}|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
     re.I,
@@ -405,10 +407,21 @@ class EventCoder:
             )
             if obj is not None:
                 target = self._resolve(actors, arg.noun_phrase(obj))
+        if (
+            verbal
+            and m.args.actor is not None
+            and (actor is None or not (actor.country or actor.entity))
+        ):
+            # "two small bombs exploded", "attacked by swords": a weapon is not the actor
+            weapons = self.lexicon.classes.get("WEAPON", frozenset())
+            if arg.content_head(m.args.actor.token).lemma_.lower() in weapons:
+                actor = None
         if actor is None and verbal:
             actor = self._implicit_actor(tok, entry, home)
             if actor is not None:
                 actor_path = "implicit"
+        actor = self._first_person(actor, tok, quotes, actors)
+        target = self._first_person(target, tok, quotes, actors)
         actor = _with_home_country(actor, home)
         target = _with_home_country(target, home)
         m.fact = factuality(tok, self.cues)
@@ -619,14 +632,45 @@ class EventCoder:
         return round(max(0.0, min(1.0, m.entry.weight * f)), 3)
 
     # ----------------------------------------------------------------- weighing
+    def _first_person(
+        self, who: Actor | None, tok: Token, quotes: list[Quote], actors: Any
+    ) -> Actor | None:
+        """ "we", "I", "our" inside a quote are its speaker (or the speaker's side)."""
+        if who is None or who.entity or (who.text or "").lower() not in _FIRST_PERSON:
+            return who
+        inside = [q for q in quotes if q.span[0] <= tok.idx < q.span[1] and q.speaker is not None]
+        if not inside:
+            return who
+        speaker = min(inside, key=lambda q: q.span[1] - q.span[0]).speaker
+        assert speaker is not None
+        entity = next(
+            (e for e in getattr(actors, "entities", []) or [] if e.id == speaker.entity), None
+        )
+        return who.model_copy(
+            update={
+                "name": speaker.name or who.name,
+                "entity": speaker.entity,
+                "country": entity.country if entity is not None else who.country,
+                "sector": entity.sector if entity is not None else who.sector,
+            }
+        )
+
     def _implicit_actor(self, tok: Token, entry: TriggerEntry, home: str | None) -> Actor | None:
         """Who acts when the text leaves the agent out (``data/events/implicit_actors.tsv``):
         a passive without a by-agent ("20 people were arrested"), or a weapon as subject
         ("a bomb exploded"). The actor has no text span; its country is the article's."""
         weapons = self.lexicon.classes.get("WEAPON", frozenset())
         subj = next((c for c in tok.children if c.dep_ in arg.SUBJECTS), None)
-        passive = arg.is_passive(tok) and not any(c.dep_ == "agent" for c in tok.children)
-        weapon_subject = subj is not None and subj.lemma_.lower() in weapons
+        agent = next((c for c in tok.children if c.dep_ == "agent"), None)
+        agent_obj = (
+            next((c for c in agent.children if c.dep_ == "pobj"), None)
+            if agent is not None
+            else None
+        )
+        passive = arg.is_passive(tok) and (
+            agent is None or (agent_obj is not None and agent_obj.lemma_.lower() in weapons)
+        )
+        weapon_subject = subj is not None and arg.content_head(subj).lemma_.lower() in weapons
         if not (passive or weapon_subject):
             return None
         lemma = tok.lemma_.lower()

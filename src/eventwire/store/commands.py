@@ -341,7 +341,7 @@ def ingest_cmd(
                 on_failure=failures.append,
             )
             n_clusters = None
-            if cluster:
+            if cluster and (stats.stored or stats.recoded):  # nothing new: clusters stand
                 progress.update(task, description="clustering events into stories")
                 set_memory_limit(store.con, None)
                 n_clusters = cluster_store(store)
