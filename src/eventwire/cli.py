@@ -348,6 +348,16 @@ def version() -> None:
     print(f"eventwire {__version__}; spaCy model: {model}")
 
 
+def _register_store_commands() -> None:
+    """``ingest``, ``query``, ``sql``, ``export``, ``stats``, ``cluster`` (the corpus store)."""
+    from .store.commands import register
+
+    register(app)
+
+
+_register_store_commands()
+
+
 def main() -> None:
     """Entry point of the ``eventwire`` script."""
     try:
