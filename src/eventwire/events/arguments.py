@@ -188,9 +188,22 @@ def _prep_object(
             and (not exclude or c.i not in exclude)
         ):
             obj = _pobj(c)
-            if obj is not None:
+            if obj is not None and _can_be_party(obj):
                 return obj, f"{c.dep_}:{c.lower_}>pobj"
     return None
+
+
+#: what a weapon or projectile is called when fired: it is how, not whom ("fired 12 rounds")
+PROJECTILES: set[str] = set()
+
+
+def _can_be_party(token: Token) -> bool:
+    """Whether a word can name an actor or target: not a date, a number or a projectile."""
+    if token.ent_type_ in ("DATE", "TIME", "QUANTITY", "MONEY", "PERCENT", "ORDINAL"):
+        return False
+    if token.pos_ == "NUM":
+        return False
+    return token.lemma_.lower() not in PROJECTILES
 
 
 def _resolve_relative(token: Token, verb: Token) -> tuple[Token, str]:
@@ -349,7 +362,9 @@ def verbal_arguments(
             args.actor = controller(trigger)
         if target is None:
             obj = _child(trigger, OBJECTS | {"dative"})
-            if obj is not None and (obj.i in exclude or obj.lemma_.lower() in with_words):
+            if obj is not None and (
+                obj.i in exclude or obj.lemma_.lower() in with_words or not _can_be_party(obj)
+            ):
                 obj = None
             moved = (
                 obj is not None

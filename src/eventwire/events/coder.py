@@ -91,6 +91,7 @@ class EventCoder:
         self.min_confidence = min_confidence
         self.background = discourse.get("background", frozenset())
         arg.QUANTITY_HEADS.update(discourse.get("quantity", frozenset()))
+        arg.PROJECTILES.update(discourse.get("projectile", frozenset()))
         self.reversal = discourse.get("reversal", frozenset())
         self.implicit_actors = _implicit_actors()
         self._candidate_cache: tuple[Doc | None, dict[int, list[TriggerEntry]]] = (None, {})
@@ -422,8 +423,9 @@ class EventCoder:
                 actor_path = "implicit"
         actor = self._first_person(actor, tok, quotes, actors)
         target = self._first_person(target, tok, quotes, actors)
-        actor = _with_home_country(actor, home)
-        target = _with_home_country(target, home)
+        people = self.lexicon.classes.get("PEOPLE", frozenset())
+        actor = _with_home_country(actor, home, people)
+        target = _with_home_country(target, home, people)
         m.fact = factuality(tok, self.cues)
         m.mode = entry.mode or self._mode(m)
         sent = sentence_of(tok)
@@ -798,7 +800,9 @@ class EventCoder:
             addressee = next((c for c in tok.children if c.dep_ in ("dobj", "dative")), None)
             if addressee is not None:
                 ev.target = _with_home_country(
-                    self._resolve(actors, arg.noun_phrase(addressee)), home
+                    self._resolve(actors, arg.noun_phrase(addressee)),
+                    home,
+                    self.lexicon.classes.get("PEOPLE", frozenset()),
                 )
             events.append(ev)
         events.sort(key=lambda e: e.trigger.span)
@@ -912,13 +916,32 @@ def home_country(doc: Doc) -> str | None:
 _STATELESS = frozenset({"foreign", "international", "unidentified", "unknown", "multinational"})
 
 
-def _with_home_country(actor: Actor | None, home: str | None) -> Actor | None:
+#: personal pronouns that stand for people (an unresolved "they" is still people)
+_PERSONAL = frozenset({"he", "she", "they", "him", "her", "them"})
+
+
+def _with_home_country(
+    actor: Actor | None, home: str | None, people: frozenset[str] = frozenset()
+) -> Actor | None:
+    """Give an actor the article's home country when the text leaves it implicit.
+
+    Only recognised actors (an entity or a sector) and phrases about people ("two men",
+    "200 persons", an unresolved "they"; ``people`` is the lexicon's PEOPLE class) — never
+    phrases marked "foreign", "international" or "unidentified". People without a
+    sector are civilians (CVL), as in PLOVER.
+    """
     if actor is None or actor.country or home is None:
         return actor
-    words = set((actor.text or "").lower().split())
-    if words & _STATELESS:
+    words = (actor.text or "").lower().split()
+    if set(words) & _STATELESS:
         return actor
     if actor.entity is None and actor.sector is None:
+        head = words[-1] if words else ""
+        singular = head[:-1] if head.endswith("s") else head
+        if head in _PERSONAL:
+            return actor.model_copy(update={"country": home})
+        if head in people or singular in people or head == "people":
+            return actor.model_copy(update={"country": home, "sector": "CVL"})
         return actor  # not recognisably an actor ("the area", "it")
     return actor.model_copy(update={"country": home})
 

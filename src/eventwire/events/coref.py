@@ -64,7 +64,9 @@ def link_mentions(events: list[Event], doc: Doc | None = None) -> None:
             anchor = ("actor", ev.actor.entity if ev.actor is not None else None)
         if anchor[1] is None:
             continue
-        buckets.setdefault((ev.type, ev.factuality == "asserted", anchor[0], anchor[1]), []).append(i)
+        buckets.setdefault((ev.type, ev.factuality == "asserted", anchor[0], anchor[1]), []).append(
+            i
+        )
     for members in buckets.values():
         for a, i in enumerate(members):
             for j in members[a + 1 :]:
