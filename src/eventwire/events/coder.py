@@ -417,8 +417,12 @@ class EventCoder:
             weapons = self.lexicon.classes.get("WEAPON", frozenset())
             if arg.content_head(m.args.actor.token).lemma_.lower() in weapons:
                 actor = None
-        if actor is None and verbal:
-            actor = self._implicit_actor(tok, entry, home)
+        if actor is None:
+            actor = (
+                self._implicit_actor(tok, entry, home)
+                if verbal
+                else self._implicit_nominal(entry, home)
+            )
             if actor is not None:
                 actor_path = "implicit"
         actor = self._first_person(actor, tok, quotes, actors)
@@ -657,6 +661,15 @@ class EventCoder:
             }
         )
 
+    def _implicit_nominal(self, entry: TriggerEntry, home: str | None) -> Actor | None:
+        """A nominal event whose phrase names no one ("a wave of shooting broke out"): the
+        type's implicit actor (``implicit_actors.tsv``, lemma ``*``)."""
+        found = self.implicit_actors.get((entry.type, "*"))
+        if found is None:
+            return None
+        name, sector = found
+        return Actor(text=None, name=name, country=home, sector=sector)
+
     def _implicit_actor(self, tok: Token, entry: TriggerEntry, home: str | None) -> Actor | None:
         """Who acts when the text leaves the agent out (``data/events/implicit_actors.tsv``):
         a passive without a by-agent ("20 people were arrested"), or a weapon as subject
@@ -743,7 +756,7 @@ class EventCoder:
         for ev in events:
             m = by_span.get(ev.trigger.span)
             if m is not None and not _is_verbal(m.token):
-                bare = ev.actor is None and ev.target is None
+                bare = not _named(ev.actor) and ev.target is None
                 # the object of another kind of action: "lifted the curfew", "condemned the attack"
                 governor = (
                     trigger_tokens.get(m.token.head.i)
@@ -932,7 +945,7 @@ def _with_home_country(
     """
     if actor is None or actor.country or home is None:
         return actor
-    words = (actor.text or "").lower().split()
+    words = [w.strip("\"'“”‘’()[].,;:") for w in (actor.text or "").lower().split()]
     if set(words) & _STATELESS:
         return actor
     if actor.entity is None and actor.sector is None:
@@ -944,6 +957,11 @@ def _with_home_country(
             return actor.model_copy(update={"country": home, "sector": "CVL"})
         return actor  # not recognisably an actor ("the area", "it")
     return actor.model_copy(update={"country": home})
+
+
+def _named(actor: Actor | None) -> bool:
+    """An actor the text names (not an implicit one)."""
+    return actor is not None and actor.text is not None
 
 
 def _targets_through_events(events: list[Event]) -> None:
@@ -965,12 +983,12 @@ def _targets_through_events(events: list[Event]) -> None:
             k += 1
         if other is None:
             continue
-        source = other.actor
+        source = other.actor if _named(other.actor) else None
         if source is None:
             # a bare reference ("condemned the attack"): the last reported actor of that action
             earlier = [
                 o for o in events
-                if o.type == other.type and o.actor is not None and o.trigger.span[0] < other.trigger.span[0]
+                if o.type == other.type and _named(o.actor) and o.trigger.span[0] < other.trigger.span[0]
             ]  # fmt: skip
             source = earlier[-1].actor if earlier else None
         ev.target = source.model_copy() if source is not None else None
