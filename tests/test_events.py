@@ -682,7 +682,7 @@ def test_bare_nominal_repeat_has_lower_confidence(extract: Extract, text: str, t
     rec = extract(text)
     a = find(rec, type_, first)
     b = find(rec, type_, repeat)
-    assert b.actor is None and b.target is None
+    assert (b.actor is None or b.actor.text is None) and b.target is None  # nothing names who acted
     assert b.confidence < a.confidence / 1.5
 
 
