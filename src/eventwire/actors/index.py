@@ -127,6 +127,10 @@ def other_phrases(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
+#: sectors whose unnamed members act for their state (PLOVER names them by the state)
+_STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "LEG", "JUD", "SPY", None})
+
+
 class ActorIndex:
     """The article's actors after coreference, and resolution of spans to ``Actor``.
 
@@ -260,7 +264,8 @@ class ActorIndex:
             )
         kb = ActorKB.load(self.kb_files)
         name = m.name
-        if m.kind in ("nominal",) and m.type != "ORG" and m.country:
+        if m.kind in ("nominal",) and m.type != "ORG" and m.country and m.sector in _STATE_SECTORS:
+            # "US troops", "an American drone": the state acts; "12 people" stay people
             name = kb.country_name(m.country) or name
         return record.Actor(
             text=span.text,

@@ -1,0 +1,367 @@
+"""Local parallelism: worker processes that each load the pipeline once.
+
+:class:`ParallelPipeline` has the same interface as :class:`~eventwire.pipeline.Pipeline`
+for processing (``version`` and ``process``), so the ``extract`` and ``ingest`` commands
+use either one unchanged:
+
+* every worker process builds ``Pipeline(config)`` once, when it starts, and then
+  processes chunks of articles sent to it over its own pipe;
+* records come back **in input order**; at most ``max_in_flight`` chunks are read
+  ahead of the one being written (memory stays bounded whatever the input size);
+* the caller stays the only writer (of stdout or of the DuckDB store);
+* a worker that dies (killed, out of memory, a crash in native code) is replaced by a
+  fresh one and its chunk is retried once; if the chunk kills a worker again, each
+  of its articles becomes a :class:`~eventwire.pipeline.Failure`;
+* Ctrl-C: workers ignore SIGINT, the caller gets ``KeyboardInterrupt`` and the
+  workers are stopped (``close``, also on leaving a ``with`` block);
+* an input of at most one chunk runs in-process (no worker start-up cost for one
+  article).
+
+Errors logged by a worker's pipeline (a stage failing on one article) are forwarded to
+the caller's ``logging`` as if logged there, without the traceback object.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import logging
+import math
+import multiprocessing as mp
+import os
+import signal
+import traceback
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from ..errors import EventwireError
+from ..pipeline import Failure, Pipeline, PipelineConfig
+from ..read import ArticleInput
+from ..record import ArticleRecord
+
+log = logging.getLogger(__name__)
+
+#: Times a chunk is retried in a fresh worker after the worker processing it died.
+RETRIES = 1
+
+
+def default_workers() -> int:
+    """The number of cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+# ---------------------------------------------------------------------- worker side
+
+
+class _ForwardHandler(logging.Handler):
+    """Collects a worker's log records (ERROR and above) to send them with the results."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            msg = record.getMessage()
+        except Exception:
+            msg = str(record.msg)
+        if record.exc_info:
+            record.exc_text = "".join(traceback.format_exception(*record.exc_info))
+        record.msg, record.args, record.exc_info = msg, None, None
+        self.records.append(record)
+
+
+def _worker_main(config: PipelineConfig, conn: Connection) -> None:
+    """A worker: load the pipeline once, then process chunks until told to stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    handler = _ForwardHandler()
+    root = logging.getLogger("eventwire")
+    root.addHandler(handler)
+    root.propagate = False
+    try:
+        pipeline = Pipeline(config)
+    except BaseException as exc:
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        return
+    conn.send(("ready", pipeline.version))
+    while True:
+        try:
+            msg = conn.recv()
+        except EOFError:
+            return
+        if msg is None:
+            return
+        seq, articles = msg
+        try:
+            results: list[Any] = list(pipeline.process(articles))
+        except Exception as exc:  # the pipeline keeps per-article errors; this is a last resort
+            results = [
+                Failure(a.origin, f"worker error ({type(exc).__name__}: {exc})") for a in articles
+            ]
+        logs, handler.records = handler.records, []
+        conn.send(("done", seq, results, logs))
+
+
+# ---------------------------------------------------------------------- parent side
+
+
+@dataclass
+class _Worker:
+    process: Any  # multiprocessing.process.BaseProcess
+    conn: Connection
+    ready: bool = False
+    busy: _Chunk | None = None
+
+
+@dataclass
+class _Chunk:
+    seq: int
+    articles: list[ArticleInput]
+    attempts: int = 0
+    results: list[Any] | None = None
+    lost_workers: list[str] = field(default_factory=list)
+
+
+class ParallelPipeline:
+    """A pipeline whose articles are processed by ``workers`` worker processes.
+
+    >>> with ParallelPipeline(PipelineConfig(), workers=4) as pipe:    # doctest: +SKIP
+    ...     for rec in pipe.process(articles): ...
+    """
+
+    def __init__(
+        self,
+        config: PipelineConfig | None = None,
+        workers: int | None = None,
+        *,
+        chunk_size: int | None = None,
+        max_in_flight: int | None = None,
+        start_method: str = "spawn",
+        in_process_small: bool = True,
+    ) -> None:
+        self.config = config or PipelineConfig()
+        self.workers = max(1, workers or default_workers())
+        #: articles sent to a worker at a time (default: the pipeline's batch size)
+        self.chunk_size = max(1, chunk_size or self.config.batch_size)
+        #: chunks read but not yet returned to the caller, at most
+        self.max_in_flight = max(self.workers, max_in_flight or 2 * self.workers)
+        self.in_process_small = in_process_small
+        self._ctx: Any = mp.get_context(start_method)
+        self._pool: list[_Worker] = []
+        self._local: Pipeline | None = None
+        self._version: str | None = None
+        #: workers that died while processing, and chunks that failed for that reason
+        self.worker_deaths = 0
+
+    # ------------------------------------------------------------------ lifecycle
+    def __enter__(self) -> ParallelPipeline:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self, *, timeout: float = 5.0) -> None:
+        """Stop the workers (idle ones exit at once; busy ones are terminated)."""
+        pool, self._pool = self._pool, []
+        for w in pool:
+            if w.busy is None and w.process.is_alive():
+                with contextlib.suppress(OSError):
+                    w.conn.send(None)
+        for w in pool:
+            w.process.join(timeout if w.busy is None else 0)
+            if w.process.is_alive():
+                w.process.terminate()
+                w.process.join(timeout)
+            if w.process.is_alive():
+                w.process.kill()
+                w.process.join()
+            w.conn.close()
+
+    def __del__(self) -> None:
+        if self._pool:
+            self.close(timeout=0.5)
+
+    def _spawn(self) -> _Worker:
+        parent, child = self._ctx.Pipe(duplex=True)
+        proc = self._ctx.Process(
+            target=_worker_main, args=(self.config, child), name="eventwire-worker", daemon=True
+        )
+        proc.start()
+        child.close()
+        return _Worker(proc, parent)
+
+    def _start(self) -> None:
+        while len(self._pool) < self.workers:
+            self._pool.append(self._spawn())
+
+    def _await_ready(self, worker: _Worker) -> None:
+        """Wait for a worker's pipeline to load; raise if it cannot."""
+        try:
+            msg = worker.conn.recv()
+        except EOFError:
+            worker.process.join(1)
+            raise EventwireError(
+                f"a worker process exited while loading the pipeline "
+                f"(exit code {worker.process.exitcode})"
+            ) from None
+        if msg[0] == "error":
+            raise EventwireError(f"a worker could not load the pipeline: {msg[1]}")
+        worker.ready = True
+        self._version = msg[1]
+
+    @property
+    def version(self) -> str:
+        """The pipeline version (the same in every worker)."""
+        if self._version is None:
+            if self._local is not None:
+                self._version = self._local.version
+            else:
+                self._start()
+                self._await_ready(self._pool[0])
+        assert self._version is not None
+        return self._version
+
+    # ------------------------------------------------------------------ running
+    def process(self, articles: Iterable[ArticleInput]) -> Iterator[ArticleRecord | Failure]:
+        """Records (or Failures) for the articles, in input order."""
+        size = self.chunk_size
+        if isinstance(articles, list | tuple):
+            # spread a known batch over the workers (a few chunks each, for balance)
+            size = max(1, min(size, math.ceil(len(articles) / (2 * self.workers))))
+        it = iter(articles)
+        first = list(itertools.islice(it, size))
+        if not first:
+            return
+        second = list(itertools.islice(it, size))
+        if not second and not self._pool and self.in_process_small:
+            if self._local is None:
+                self._local = Pipeline(self.config)
+            yield from self._local.process(first)
+            return
+        chunks = itertools.chain(
+            [first, second] if second else [first],
+            iter(lambda: list(itertools.islice(it, size)), []),
+        )
+        yield from self._run(chunks)
+
+    def _run(self, chunks: Iterator[list[ArticleInput]]) -> Iterator[ArticleRecord | Failure]:
+        self._start()
+        pending: deque[_Chunk] = deque()  # read, waiting for a worker (retries first)
+        window: deque[_Chunk] = deque()  # every chunk not yet yielded, in input order
+        seq = itertools.count()
+        exhausted = False
+        finished = False
+        try:
+            while True:
+                # read ahead, within the bound
+                while not exhausted and len(window) < self.max_in_flight:
+                    nxt = next(chunks, None)
+                    if nxt is None:
+                        exhausted = True
+                        break
+                    chunk = _Chunk(next(seq), nxt)
+                    window.append(chunk)
+                    pending.append(chunk)
+                # hand out work
+                for w in self._pool:
+                    if w.ready and w.busy is None and pending:
+                        chunk = pending.popleft()
+                        chunk.attempts += 1
+                        w.busy = chunk
+                        w.conn.send((chunk.seq, chunk.articles))
+                # yield what is complete, in order
+                while window and window[0].results is not None:
+                    done = window.popleft()
+                    yield from done.results or []
+                if exhausted and not window:
+                    finished = True
+                    return
+                self._wait(pending)
+        finally:
+            if not finished:
+                # interrupted, or the caller stopped reading: busy workers hold stale
+                # chunks, so stop them all (a later call starts fresh ones)
+                self.close(timeout=1.0)
+
+    def _wait(self, pending: deque[_Chunk]) -> None:
+        """Wait for a message or a dead worker; handle it."""
+        by_conn = {w.conn: w for w in self._pool}
+        by_sentinel = {w.process.sentinel: w for w in self._pool}
+        ready = wait([*by_conn, *by_sentinel])
+        dead: list[_Worker] = []
+        for obj in ready:
+            if obj in by_conn:
+                w = by_conn[obj]
+                try:
+                    msg = w.conn.recv()
+                except (EOFError, OSError):
+                    dead.append(w)
+                    continue
+                if msg[0] == "ready":
+                    w.ready = True
+                    self._version = self._version or msg[1]
+                elif msg[0] == "error":
+                    raise EventwireError(f"a worker could not load the pipeline: {msg[1]}")
+                else:
+                    _, seq, results, logs = msg
+                    chunk = w.busy
+                    w.busy = None
+                    if chunk is None or chunk.seq != seq:  # pragma: no cover - protocol bug
+                        raise EventwireError("worker protocol error: unexpected result")
+                    chunk.results = results
+                    for rec in logs:
+                        logging.getLogger(rec.name).handle(rec)
+            else:
+                w = by_sentinel[obj]
+                if not w.conn.poll():  # a worker that sent its result first is read first
+                    dead.append(w)
+        for w in dict.fromkeys(dead):
+            self._replace(w, pending)
+
+    def _replace(self, w: _Worker, pending: deque[_Chunk]) -> None:
+        w.process.join(1)
+        code = w.process.exitcode
+        w.conn.close()
+        self._pool.remove(w)
+        chunk = w.busy
+        if not w.ready and chunk is None:
+            raise EventwireError(
+                f"a worker process exited while loading the pipeline (exit code {code})"
+            )
+        self.worker_deaths += 1
+        self._pool.append(self._spawn())
+        if chunk is None:
+            return
+        reason = f"worker process died (exit code {code})"
+        chunk.lost_workers.append(reason)
+        if chunk.attempts <= RETRIES:
+            log.warning(
+                "a worker died (exit code %s) on a chunk of %d article(s) starting at %s; "
+                "retrying it in a fresh worker",
+                code,
+                len(chunk.articles),
+                chunk.articles[0].origin,
+            )
+            pending.appendleft(chunk)
+        else:
+            chunk.results = [
+                Failure(
+                    a.origin,
+                    f"{reason} while processing this article's batch, twice; "
+                    f"the batch ({len(chunk.articles)} article(s)) was given up",
+                )
+                for a in chunk.articles
+            ]
+
+
+def make_pipeline(config: PipelineConfig, workers: int, **options: Any) -> Any:
+    """A :class:`Pipeline` for ``workers == 1``, else a :class:`ParallelPipeline`."""
+    if workers <= 1:
+        return Pipeline(config)
+    return ParallelPipeline(config, workers, **options)
