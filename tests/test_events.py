@@ -817,3 +817,24 @@ def test_first_person_in_a_quote_is_the_speaker(extract: Extract) -> None:
     ev = find(extract(text, "2024-05-06"), "COERCE", "arrested")
     assert ev.actor is not None and ev.actor.text == "We"
     assert ev.actor.name is not None and "Yusuf" in ev.actor.name
+
+
+def test_passive_controller_does_the_infinitive(extract: Extract) -> None:
+    ev = find(
+        extract("Lina Moreau was forced to resign on Friday.", "2024-05-06"),
+        "CONCEDE",
+        "resign",
+    )
+    assert actor_text(ev) is not None and "Moreau" in (actor_text(ev) or "")
+
+
+def test_a_role_names_the_country_of_a_person(extract: Extract) -> None:
+    rec = extract(
+        "Tomas Varga visited Brussels on Monday as Slovakia's foreign minister. "
+        "Varga met NATO officials.",
+        "2024-05-06",
+    )
+    visit = find(rec, "CONSULT", "visited")
+    assert visit.actor is not None and visit.actor.country == "SVK"
+    met = find(rec, "CONSULT", "met")
+    assert met.actor is not None and met.actor.country == "SVK"  # the same person

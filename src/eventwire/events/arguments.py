@@ -273,6 +273,12 @@ def controller(verb: Token, depth: int = 0) -> Argument | None:
         if subj is not None:
             tok, extra = _resolve_relative(subj, head)
             return Argument(tok, f"{dep}<nsubj" + (f"<{extra}" if extra else ""))
+        if dep == "xcomp":
+            # "X was forced to resign", "X was ordered to leave": the passive subject does it
+            psubj = _child(head, PASSIVE_SUBJECTS)
+            if psubj is not None:
+                tok, extra = _resolve_relative(psubj, head)
+                return Argument(tok, "xcomp<nsubjpass" + (f"<{extra}" if extra else ""))
         if head.pos_ in ("NOUN", "PROPN"):
             return None
         return _shift(controller(head, depth + 1), f"{dep}<")

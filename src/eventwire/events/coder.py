@@ -298,6 +298,7 @@ class EventCoder:
         from .coref import link_mentions
 
         link_mentions(events, doc)
+        _share_entity_countries(events, actors)
         _targets_through_events(events)
         self._discount_references(events, mentions)
         events = [e for e in events if e.confidence >= self.min_confidence]
@@ -425,6 +426,15 @@ class EventCoder:
             )
             if actor is not None:
                 actor_path = "implicit"
+        if actor is not None and actor.country is None and verbal:
+            # "visited Washington as Burma's de facto leader": the role names the country
+            role = arg._prep_object(tok, ("as",))
+            if role is not None:
+                cand = self._resolve(actors, arg.noun_phrase(role[0]))
+                if cand is not None and cand.country:
+                    actor = actor.model_copy(
+                        update={"country": cand.country, "sector": actor.sector or cand.sector}
+                    )
         actor = self._first_person(actor, tok, quotes, actors)
         target = self._first_person(target, tok, quotes, actors)
         people = self.lexicon.classes.get("PEOPLE", frozenset())
@@ -957,6 +967,26 @@ def _with_home_country(
             return actor.model_copy(update={"country": home, "sector": "CVL"})
         return actor  # not recognisably an actor ("the area", "it")
     return actor.model_copy(update={"country": home})
+
+
+def _share_entity_countries(events: list[Event], actors: Any) -> None:
+    """A country learnt for an entity in one event (from a role: "as Burma's leader")
+    holds for its other mentions, and for the entity itself when it had none."""
+    learnt: dict[str, str] = {}
+    for ev in events:
+        for who in (ev.actor, ev.target):
+            if who is not None and who.entity and who.country:
+                learnt.setdefault(who.entity, who.country)
+    if not learnt:
+        return
+    for ev in events:
+        for role in ("actor", "target"):
+            who = getattr(ev, role)
+            if who is not None and who.entity in learnt and who.country is None:
+                setattr(ev, role, who.model_copy(update={"country": learnt[who.entity]}))
+    for ent in getattr(actors, "entities", None) or []:
+        if ent.country is None and ent.id in learnt:
+            ent.country = learnt[ent.id]
 
 
 def _named(actor: Actor | None) -> bool:

@@ -1,0 +1,640 @@
+"""The FastAPI application: JSON API over a corpus store, ``POST /extract``, the dashboard.
+
+Every store request opens its own **read-only** DuckDB connection (so an
+``eventwire ingest`` can run between requests) and every filter value is a bound
+parameter. Static files are read once from ``web/static`` into memory and served
+from fixed routes: no request path ever reaches the file system.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import duckdb
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import Path as PathParam
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .. import __version__
+from ..errors import EventwireError
+from ..read import parse_date
+from ..record import EVENT_TYPES
+from ..store.db import Store, StoreError
+from ..store.export import TYPE_CAMEO_ROOT, _case
+from ..store.query import EVENT_COLUMNS, FACTUALITIES, EventFilter
+from .records import find_article_id, stored_record
+
+#: Largest request body accepted (bytes); larger ones get 413.
+DEFAULT_MAX_BODY = 1_000_000
+#: Longest article text ``POST /extract`` codes (characters).
+MAX_TEXT = 200_000
+#: Most rows one page of a list endpoint returns.
+MAX_LIMIT = 1000
+
+STATIC = Path(__file__).parent / "static"
+#: URL → (file in web/static, media type). Fixed at import: requests never name files.
+ASSETS: dict[str, tuple[str, str]] = {
+    "/": ("index.html", "text/html; charset=utf-8"),
+    "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
+    "/static/style.css": ("style.css", "text/css; charset=utf-8"),
+    "/static/favicon.svg": ("favicon.svg", "image/svg+xml"),
+}
+#: The dashboard may load and contact nothing but this app.
+CSP = (
+    "default-src 'self'; connect-src 'self'; img-src 'self' data:; "
+    "style-src 'self'; script-src 'self'; font-src 'self'; object-src 'none'; "
+    "base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+Fact = Literal["asserted", "negated", "future", "hypothetical", "any"]
+
+
+# ----------------------------------------------------------------------------- models
+
+
+class ExtractRequest(BaseModel):
+    """An article to code."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=MAX_TEXT, description="The article text.")
+    date: str | None = Field(
+        default=None, max_length=64, description="Publication date, e.g. 2024-03-15."
+    )
+    title: str | None = Field(default=None, max_length=2000)
+    url: str | None = Field(default=None, max_length=4000)
+    source: str | None = Field(default=None, max_length=500)
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("text is blank")
+        return v
+
+    @field_validator("date")
+    @classmethod
+    def _date(cls, v: str | None) -> str | None:
+        if v is None or not v.strip():
+            return None
+        d = parse_date(v)  # ValueError → 422 naming `date`
+        if d is None:
+            raise ValueError(f"not a plausible publication date: {v!r}")
+        return d.isoformat()
+
+
+class Page(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[dict[str, Any]]
+
+
+# ----------------------------------------------------------------------------- body limit
+
+
+class BodyLimitMiddleware:
+    """Refuse request bodies over ``max_body`` bytes with 413, by Content-Length when
+    given and by counting the bytes received otherwise (chunked uploads)."""
+
+    def __init__(self, app: ASGIApp, max_body: int) -> None:
+        self.app = app
+        self.max_body = max_body
+
+    async def _reject(self, send: Send) -> None:
+        resp = JSONResponse(
+            {"detail": f"request body too large (limit {self.max_body:,} bytes)"},
+            status_code=413,
+        )
+        await resp({"type": "http"}, _no_receive, send)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for key, value in scope.get("headers", []):
+            if key == b"content-length":
+                try:
+                    n = int(value)
+                except ValueError:
+                    n = -1
+                if n < 0:
+                    resp = JSONResponse({"detail": "invalid Content-Length"}, status_code=400)
+                    await resp(scope, receive, send)
+                    return
+                if n > self.max_body:
+                    await self._reject(send)
+                    return
+        received = 0
+        max_body = self.max_body
+
+        async def limited() -> Message:
+            nonlocal received
+            msg = await receive()
+            if msg["type"] == "http.request":
+                received += len(msg.get("body", b""))
+                if received > max_body:
+                    raise HTTPException(
+                        413, f"request body too large (limit {max_body:,} bytes)"
+                    )
+            return msg
+
+        await self.app(scope, limited, send)
+
+
+async def _no_receive() -> Message:  # pragma: no cover - responses never read
+    return {"type": "http.disconnect"}
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [v.strip() for item in values or [] for v in item.split(",") if v.strip()]
+
+
+def _dicts(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    names = [d[0] for d in cur.description or []]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def _contains(col: str) -> str:
+    return f"coalesce(contains(lower({col}), ?), false)"
+
+
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page.")]
+Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Rows to skip.")]
+Text = Annotated[str | None, Query(max_length=500)]
+Codes = Annotated[list[str] | None, Query(max_length=50)]
+
+
+def event_filter(
+    type: Annotated[
+        list[str] | None, Query(max_length=50, description="PLOVER type(s); repeat or commas.")
+    ] = None,
+    actor_country: Codes = None,
+    target_country: Codes = None,
+    actor_sector: Codes = None,
+    name: Annotated[
+        str | None, Query(max_length=500, description="Actor or target name/text contains.")
+    ] = None,
+    since: Annotated[dt.date | None, Query(description="Event day on or after.")] = None,
+    until: Annotated[dt.date | None, Query(description="Event day on or before.")] = None,
+    country: Annotated[
+        list[str] | None, Query(max_length=50, description="Event location country code(s).")
+    ] = None,
+    location: Annotated[
+        str | None, Query(max_length=500, description="Location name contains.")
+    ] = None,
+    factuality: Annotated[
+        list[Fact] | None, Query(max_length=5, description="asserted (default) ... or any.")
+    ] = None,
+    min_confidence: Annotated[float | None, Query(ge=0.0, le=1.0)] = None,
+    text: Annotated[str | None, Query(max_length=500, description="Sentence contains.")] = None,
+    include_duplicates: bool = False,
+    cluster: Annotated[int | None, Query(ge=0, le=2**62)] = None,
+) -> EventFilter:
+    """The filters of ``eventwire query``, as query parameters."""
+    types = [t.upper() for t in _split(type)]
+    bad = [t for t in types if t not in EVENT_TYPES]
+    if bad:
+        raise RequestValidationError(
+            [
+                {
+                    "loc": ("query", "type"),
+                    "msg": f"unknown event type {bad[0][:40]!r}",
+                    "type": "value_error",
+                }
+            ]
+        )
+    if since and until and since > until:
+        raise RequestValidationError(
+            [{"loc": ("query", "until"), "msg": "until is before since", "type": "value_error"}]
+        )
+    return EventFilter(
+        types=types,
+        actor_country=_split(actor_country),
+        target_country=_split(target_country),
+        actor_sector=_split(actor_sector),
+        name=name or None,
+        since=since,
+        until=until,
+        country=_split(country),
+        location=location or None,
+        factuality=list(factuality or ["asserted"]),
+        min_confidence=min_confidence,
+        text=text or None,
+        include_duplicates=include_duplicates,
+        cluster=cluster,
+    )
+
+
+Filter = Annotated[EventFilter, Depends(event_filter)]
+
+ORDER = "ORDER BY e.day NULLS LAST, e.article_id, e.trigger_start, e.event_id"
+ROOT = f"coalesce(e.cameo_root, {_case('e.type', TYPE_CAMEO_ROOT)})"
+
+
+# ----------------------------------------------------------------------------- app
+
+
+def create_app(
+    db: str | Path | None = None,
+    *,
+    pipeline: Any | None = None,
+    pipeline_factory: Callable[[], Any] | None = None,
+    max_body: int = DEFAULT_MAX_BODY,
+) -> FastAPI:
+    """The application over the store at ``db`` (``None``: only ``/extract`` and
+    ``/health`` work). ``pipeline`` (or ``pipeline_factory``, called on the first
+    ``/extract``) codes posted articles; by default a :class:`~eventwire.Pipeline`."""
+    db_path = Path(db) if db is not None else None
+    app = FastAPI(
+        title="eventwire",
+        version=__version__,
+        description=(
+            "News articles in, verifiable event data out. JSON API over an eventwire "
+            "corpus store, plus `POST /extract` to code one article. The dashboard is at `/`."
+        ),
+        docs_url=None,  # served below with local Swagger UI assets (no CDN)
+        redoc_url=None,
+    )
+    state: dict[str, Any] = {"pipeline": pipeline}
+    lock = threading.Lock()
+    assets = {url: (STATIC / f).read_bytes() for url, (f, _) in ASSETS.items()}
+
+    # ------------------------------------------------------------------ errors
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {
+                "loc": list(e.get("loc", ())),
+                "field": ".".join(str(p) for p in e.get("loc", ())[1:]) or "body",
+                "msg": str(e.get("msg", "")),
+                "type": str(e.get("type", "")),
+            }
+            for e in exc.errors()
+        ]
+        return JSONResponse(
+            {
+                "detail": errors,
+                "message": "invalid request: "
+                + "; ".join(f"{e['field']}: {e['msg']}" for e in errors),
+            },
+            status_code=422,
+        )
+
+    @app.exception_handler(StoreError)
+    async def _store_error(request: Request, exc: StoreError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=503)
+
+    @app.exception_handler(duckdb.Error)
+    async def _db_error(request: Request, exc: duckdb.Error) -> JSONResponse:
+        return JSONResponse({"detail": "the store could not answer this query"}, status_code=500)
+
+    @app.middleware("http")
+    async def _headers(request: Request, call_next: Callable[[Request], Any]) -> Response:
+        response: Response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    # ------------------------------------------------------------------ store
+
+    def store() -> Iterator[duckdb.DuckDBPyConnection]:
+        if db_path is None:
+            raise StoreError("no store: start the server with --db PATH")
+        s = Store(db_path, read_only=True)
+        try:
+            yield s.con
+        finally:
+            s.close()
+
+    Con = Annotated[duckdb.DuckDBPyConnection, Depends(store)]
+
+    def get_pipeline() -> Any:
+        with lock:
+            if state["pipeline"] is None:
+                if pipeline_factory is not None:
+                    state["pipeline"] = pipeline_factory()
+                else:
+                    from ..pipeline import Pipeline
+
+                    state["pipeline"] = Pipeline()
+            return state["pipeline"]
+
+    # ------------------------------------------------------------------ API
+
+    @app.get("/health", tags=["meta"])
+    def health() -> dict[str, Any]:
+        """Liveness and what the server serves."""
+        out: dict[str, Any] = {
+            "status": "ok",
+            "version": __version__,
+            "pipeline_loaded": state["pipeline"] is not None,
+            "store": None,
+        }
+        if db_path is not None:
+            info: dict[str, Any] = {"path": str(db_path)}
+            try:
+                with Store(db_path, read_only=True) as s:
+                    info["articles"] = s.scalar("SELECT count(*) FROM articles")
+                    info["available"] = True
+            except StoreError as exc:
+                info["available"] = False
+                info["error"] = str(exc)
+            out["store"] = info
+        return out
+
+    @app.post("/extract", tags=["extract"])
+    def extract(req: ExtractRequest) -> dict[str, Any]:
+        """Code one article: the record (EVENTS.md section 7) with every span."""
+        pipe = get_pipeline()
+        try:
+            with lock:
+                rec = pipe.extract(req.text, req.date, title=req.title, url=req.url,
+                                   source=req.source)  # fmt: skip
+        except EventwireError as exc:
+            raise HTTPException(422, str(exc)) from None
+        data: dict[str, Any] = rec.model_dump(mode="json")
+        return data
+
+    @app.get("/events", tags=["store"], response_model=Page)
+    def events(flt: Filter, con: Con, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
+        """Event mentions (filters as `eventwire query`), in (day, article, position) order."""
+        where, params = flt.where("e")
+        total = con.execute(f"SELECT count(*) FROM events e WHERE {where}", params).fetchall()
+        cols = ", ".join(f"e.{c}" for c in EVENT_COLUMNS)
+        sql = (
+            f"SELECT {cols}, a.title AS article_title, a.date AS article_date, "
+            f"a.source AS article_source FROM events e JOIN articles a ON a.id = e.article_id "
+            f"WHERE e.rowid IN (SELECT e.rowid FROM events e WHERE {where} {ORDER} "
+            f"LIMIT ? OFFSET ?) {ORDER}"
+        )
+        items = _dicts(con.execute(sql, [*params, limit, offset]))
+        return {"total": total[0][0], "limit": limit, "offset": offset,
+                "items": jsonable_encoder(items)}  # fmt: skip
+
+    @app.get("/events/summary", tags=["store"])
+    def events_summary(
+        flt: Filter,
+        con: Con,
+        top_edges: Annotated[int, Query(ge=1, le=500)] = 80,
+        top_places: Annotated[int, Query(ge=1, le=5000)] = 1000,
+    ) -> dict[str, Any]:
+        """Aggregates of the filtered events for the dashboard: counts by day and type,
+        located events by place, and the weighted actor → target network (cooperation:
+        CAMEO roots 01-08, conflict: 09-20)."""
+        where, params = flt.where("e")
+        timeline = _dicts(
+            con.execute(
+                f"SELECT strftime(e.day, '%Y-%m-%d') AS day, e.type, count(*) AS n FROM events e "
+                f"WHERE {where} AND e.day IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2",
+                params,
+            )
+        )
+        places = _dicts(
+            con.execute(
+                "SELECT round(e.location_lat, 3) AS lat, round(e.location_lon, 3) AS lon, "
+                "any_value(coalesce(e.location_name, e.location_text)) AS name, "
+                "any_value(e.location_country) AS country, count(*) AS n, "
+                "list(DISTINCT e.type ORDER BY e.type) AS types FROM events e "
+                f"WHERE {where} AND e.location_lat IS NOT NULL AND e.location_lon IS NOT NULL "
+                "GROUP BY 1, 2 ORDER BY n DESC LIMIT ?",
+                [*params, top_places],
+            )
+        )
+        actor = "coalesce(e.actor_name, e.actor_text)"
+        target = "coalesce(e.target_name, e.target_text)"
+        edges = _dicts(
+            con.execute(
+                f"SELECT {actor} AS source, {target} AS target, count(*) AS n, "
+                f"count(*) FILTER (WHERE TRY_CAST({ROOT} AS INTEGER) <= 8) AS cooperation, "
+                f"count(*) FILTER (WHERE TRY_CAST({ROOT} AS INTEGER) > 8) AS conflict, "
+                "any_value(e.actor_country) AS source_country, "
+                "any_value(e.target_country) AS target_country "
+                f"FROM events e WHERE {where} AND {actor} IS NOT NULL AND {target} IS NOT NULL "
+                "GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT ?",
+                [*params, top_edges],
+            )
+        )
+        total = con.execute(f"SELECT count(*) FROM events e WHERE {where}", params).fetchall()
+        return {"total": total[0][0], "timeline": timeline, "places": places, "network": edges}
+
+    @app.get("/articles", tags=["store"], response_model=Page)
+    def articles(
+        con: Con,
+        q: Annotated[str | None, Query(max_length=500, description="Title contains.")] = None,
+        include_duplicates: bool = False,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> dict[str, Any]:
+        """Stored articles (without their text), newest first."""
+        clauses, params = ["TRUE"], []
+        if q:
+            clauses.append(_contains("title"))
+            params.append(q.lower())
+        if not include_duplicates:
+            clauses.append("duplicate_of IS NULL")
+        where = " AND ".join(clauses)
+        total = con.execute(f"SELECT count(*) FROM articles WHERE {where}", params).fetchall()
+        items = _dicts(
+            con.execute(
+                "SELECT id, record_id, title, date, source, url, n_events, duplicate_of "
+                f"FROM articles WHERE {where} ORDER BY date DESC NULLS LAST, id "
+                "LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            )
+        )
+        return {"total": total[0][0], "limit": limit, "offset": offset,
+                "items": jsonable_encoder(items)}  # fmt: skip
+
+    @app.get("/articles/{article_id}", tags=["store"])
+    def article(
+        con: Con,
+        article_id: Annotated[str, PathParam(min_length=1, max_length=200)],
+    ) -> dict[str, Any]:
+        """One stored article's record with every span (by store id or input id)."""
+        aid = find_article_id(con, article_id)
+        rec = stored_record(con, aid) if aid else None
+        if rec is None:
+            raise HTTPException(404, "no such article")
+        result: dict[str, Any] = jsonable_encoder(rec)
+        return result
+
+    @app.get("/entities", tags=["store"], response_model=Page)
+    def entities(
+        con: Con,
+        q: Annotated[str | None, Query(max_length=500, description="Name contains.")] = None,
+        type: Annotated[str | None, Query(max_length=40)] = None,
+        country: Annotated[str | None, Query(max_length=40)] = None,
+        sector: Annotated[str | None, Query(max_length=40)] = None,
+        limit: Limit = 100,
+        offset: Offset = 0,
+    ) -> dict[str, Any]:
+        """Entities across the store, by name, type, country and sector, most mentioned first."""
+        clauses, params = ["TRUE"], []
+        if q:
+            clauses.append(_contains("name"))
+            params.append(q.lower())
+        for col, val in (("type", type), ("country", country), ("sector", sector)):
+            if val:
+                clauses.append(f"{col} = ?")
+                params.append(val.strip().upper())
+        where = " AND ".join(clauses)
+        base = (
+            "SELECT name, type, country, sector, count(DISTINCT article_id) AS articles, "
+            f"sum(n_mentions)::BIGINT AS mentions FROM entities WHERE {where} GROUP BY 1, 2, 3, 4"
+        )
+        total = con.execute(f"SELECT count(*) FROM ({base})", params).fetchall()
+        items = _dicts(
+            con.execute(
+                f"{base} ORDER BY mentions DESC, articles DESC, name LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            )
+        )
+        return {"total": total[0][0], "limit": limit, "offset": offset, "items": items}
+
+    @app.get("/stories", tags=["store"], response_model=Page)
+    def stories(
+        con: Con,
+        type: Annotated[str | None, Query(max_length=40)] = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        min_articles: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> dict[str, Any]:
+        """Story clusters with their representative mention, largest first."""
+        clauses, params = ["c.n_articles >= ?"], [min_articles]
+        if type:
+            if type.strip().upper() not in EVENT_TYPES:
+                raise RequestValidationError(
+                    [{"loc": ("query", "type"), "msg": "unknown event type",
+                      "type": "value_error"}]  # fmt: skip
+                )
+            clauses.append("c.type = ?")
+            params.append(type.strip().upper())
+        if since:
+            clauses.append("c.last_day >= ?")
+            params.append(since)
+        if until:
+            clauses.append("c.first_day <= ?")
+            params.append(until)
+        where = " AND ".join(clauses)
+        total = con.execute(f"SELECT count(*) FROM clusters c WHERE {where}", params).fetchall()
+        items = _dicts(
+            con.execute(
+                "SELECT c.cluster_id, c.type, c.first_day, c.last_day, c.n_mentions, "
+                "c.n_articles, c.n_sources, c.rep_article_id, c.rep_event_id, "
+                "e.actor_name, e.actor_country, e.target_name, e.target_country, "
+                "e.trigger_text, e.location_name, e.sentence, a.title AS rep_title "
+                "FROM clusters c LEFT JOIN events e ON e.article_id = c.rep_article_id "
+                "AND e.event_id = c.rep_event_id LEFT JOIN articles a ON a.id = c.rep_article_id "
+                f"WHERE {where} ORDER BY c.n_articles DESC, c.n_mentions DESC, c.first_day, "
+                "c.cluster_id LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            )
+        )
+        return {"total": total[0][0], "limit": limit, "offset": offset,
+                "items": jsonable_encoder(items)}  # fmt: skip
+
+    @app.get("/stats", tags=["store"])
+    def stats(con: Con) -> dict[str, Any]:
+        """The figures of `eventwire stats`."""
+        from ..store.stats import store_stats
+
+        result: dict[str, Any] = jsonable_encoder(store_stats(con))
+        return result
+
+    @app.get("/meta", tags=["meta"])
+    def meta() -> dict[str, Any]:
+        """Vocabularies for the dashboard's filters."""
+        return {"event_types": list(EVENT_TYPES), "factualities": [*FACTUALITIES, "any"]}
+
+    # ------------------------------------------------------------------ static + docs
+
+    def _asset(url: str, media: str) -> Callable[[], Response]:
+        body = assets[url]
+        headers = {"Cache-Control": "no-cache"}
+        if media.startswith("text/html"):
+            headers["Content-Security-Policy"] = CSP
+
+        def serve() -> Response:
+            return Response(body, media_type=media, headers=headers)
+
+        return serve
+
+    for url, (_, media) in ASSETS.items():
+        app.get(url, include_in_schema=False)(_asset(url, media))
+
+    docs_assets = _swagger_assets()
+    for name, (body, media) in docs_assets.items():
+        app.get(f"/docs-assets/{name}", include_in_schema=False)(_fixed(body, media))
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        if len(docs_assets) < 2:
+            return HTMLResponse(_plain_docs(app.openapi()))
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="eventwire API",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/docs-assets/favicon.png",
+        )
+
+    app.add_middleware(BodyLimitMiddleware, max_body=max_body)
+    return app
+
+
+def _fixed(body: bytes, media: str) -> Callable[[], Response]:
+    def serve() -> Response:
+        return Response(body, media_type=media, headers={"Cache-Control": "max-age=3600"})
+
+    return serve
+
+
+def _swagger_assets() -> dict[str, tuple[bytes, str]]:
+    """Swagger UI 5 files shipped by the ``fastapi-offline`` package (none if absent)."""
+    try:
+        import fastapi_offline
+    except ImportError:
+        return {}
+    base = Path(fastapi_offline.__file__).parent / "static"
+    files = {
+        "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
+        "swagger-ui.css": "text/css; charset=utf-8",
+        "favicon.png": "image/png",
+    }
+    return {n: ((base / n).read_bytes(), m) for n, m in files.items() if (base / n).is_file()}
+
+
+def _plain_docs(spec: dict[str, Any]) -> str:
+    """A static HTML list of the endpoints (when Swagger UI's files are not installed)."""
+    from html import escape
+
+    parts = ["<!doctype html><meta charset=utf-8><title>eventwire API</title><h1>eventwire API</h1>",
+             "<p>OpenAPI document: <a href='/openapi.json'>/openapi.json</a></p>"]  # fmt: skip
+    for path, ops in spec.get("paths", {}).items():
+        for method, op in ops.items():
+            parts.append(f"<h2>{escape(method.upper())} {escape(path)}</h2>")
+            parts.append(f"<p>{escape(op.get('description') or op.get('summary') or '')}</p>")
+            params = op.get("parameters") or []
+            if params:
+                parts.append("<ul>")
+                for p in params:
+                    parts.append(f"<li><code>{escape(p['name'])}</code> ({escape(p['in'])})</li>")
+                parts.append("</ul>")
+    return "".join(parts)
