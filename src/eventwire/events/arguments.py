@@ -419,6 +419,11 @@ def nominal_arguments(
         agent = _prep_object(trigger, ("by",))
         if agent:
             args.actor = Argument(agent[0], "prep:by>pobj")
+    if args.actor is None and event_type not in MOVEMENT_TYPES:
+        # "a visit from the secretary of state", "criticism from Beijing", "aid from Japan"
+        source = _prep_object(trigger, ("from",))
+        if source is not None and source[0].ent_type_ not in ("LOC", "FAC"):
+            args.actor = Argument(source[0], "prep:from>pobj")
     if args.actor is None:
         # "an air strike ordered by the minister", "a raid carried out by police"
         for c in trigger.children:

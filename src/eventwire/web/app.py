@@ -143,9 +143,7 @@ class BodyLimitMiddleware:
             if msg["type"] == "http.request":
                 received += len(msg.get("body", b""))
                 if received > max_body:
-                    raise HTTPException(
-                        413, f"request body too large (limit {max_body:,} bytes)"
-                    )
+                    raise HTTPException(413, f"request body too large (limit {max_body:,} bytes)")
             return msg
 
         await self.app(scope, limited, send)
@@ -240,6 +238,20 @@ def event_filter(
 
 Filter = Annotated[EventFilter, Depends(event_filter)]
 
+def _store(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the app's store for one request."""
+    db_path: Path | None = request.app.state.db_path
+    if db_path is None:
+        raise StoreError("no store: start the server with --db PATH")
+    s = Store(db_path, read_only=True)
+    try:
+        yield s.con
+    finally:
+        s.close()
+
+
+Con = Annotated[duckdb.DuckDBPyConnection, Depends(_store)]
+
 ORDER = "ORDER BY e.day NULLS LAST, e.article_id, e.trigger_start, e.event_id"
 ROOT = f"coalesce(e.cameo_root, {_case('e.type', TYPE_CAMEO_ROOT)})"
 
@@ -268,6 +280,7 @@ def create_app(
         docs_url=None,  # served below with local Swagger UI assets (no CDN)
         redoc_url=None,
     )
+    app.state.db_path = db_path
     state: dict[str, Any] = {"pipeline": pipeline}
     lock = threading.Lock()
     assets = {url: (STATIC / f).read_bytes() for url, (f, _) in ASSETS.items()}
@@ -311,17 +324,6 @@ def create_app(
         return response
 
     # ------------------------------------------------------------------ store
-
-    def store() -> Iterator[duckdb.DuckDBPyConnection]:
-        if db_path is None:
-            raise StoreError("no store: start the server with --db PATH")
-        s = Store(db_path, read_only=True)
-        try:
-            yield s.con
-        finally:
-            s.close()
-
-    Con = Annotated[duckdb.DuckDBPyConnection, Depends(store)]
 
     def get_pipeline() -> Any:
         with lock:
@@ -441,7 +443,8 @@ def create_app(
         offset: Offset = 0,
     ) -> dict[str, Any]:
         """Stored articles (without their text), newest first."""
-        clauses, params = ["TRUE"], []
+        clauses: list[str] = ["TRUE"]
+        params: list[Any] = []
         if q:
             clauses.append(_contains("title"))
             params.append(q.lower())
@@ -484,7 +487,8 @@ def create_app(
         offset: Offset = 0,
     ) -> dict[str, Any]:
         """Entities across the store, by name, type, country and sector, most mentioned first."""
-        clauses, params = ["TRUE"], []
+        clauses: list[str] = ["TRUE"]
+        params: list[Any] = []
         if q:
             clauses.append(_contains("name"))
             params.append(q.lower())
@@ -517,12 +521,12 @@ def create_app(
         offset: Offset = 0,
     ) -> dict[str, Any]:
         """Story clusters with their representative mention, largest first."""
-        clauses, params = ["c.n_articles >= ?"], [min_articles]
+        clauses: list[str] = ["c.n_articles >= ?"]
+        params: list[Any] = [min_articles]
         if type:
             if type.strip().upper() not in EVENT_TYPES:
                 raise RequestValidationError(
-                    [{"loc": ("query", "type"), "msg": "unknown event type",
-                      "type": "value_error"}]  # fmt: skip
+                    [{"loc": ("query", "type"), "msg": "unknown event type", "type": "value_error"}]
                 )
             clauses.append("c.type = ?")
             params.append(type.strip().upper())

@@ -60,7 +60,9 @@ def stored_record(con: duckdb.DuckDBPyConnection, aid: str) -> dict[str, Any] | 
     def rows(sql: str) -> list[dict[str, Any]]:
         return _dicts(con.execute(sql, [aid]))
 
-    segments = rows("SELECT kind, span_start, span_end FROM segments WHERE article_id = ? ORDER BY idx")
+    segments = rows(
+        "SELECT kind, span_start, span_end FROM segments WHERE article_id = ? ORDER BY idx"
+    )
     ents = rows("SELECT * FROM entities WHERE article_id = ? ORDER BY entity_id")
     ments = rows(
         "SELECT entity_id, span_start, span_end FROM mentions WHERE article_id = ? "
@@ -102,11 +104,7 @@ def stored_record(con: duckdb.DuckDBPyConnection, aid: str) -> dict[str, Any] | 
             return None
         out = {k: ev.get(f"location_{k}") for k in keys}
         ltext = out["text"]
-        cands = [
-            (p["span_start"], p["span_end"])
-            for p in places
-            if ltext and p["text"] == ltext
-        ]
+        cands = [(p["span_start"], p["span_end"]) for p in places if ltext and p["text"] == ltext]
         span = _nearest(cands, ev["trigger_start"])
         if span is None and ltext:
             span = _nearest(
