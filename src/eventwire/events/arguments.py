@@ -92,6 +92,13 @@ DOCUMENT_NOUNS = frozenset(
 #: types whose object may be the actor's own forces ("withdrew its troops", "deployed soldiers")
 MOVEMENT_TYPES = frozenset({"RETREAT", "MOBILIZE"})
 
+#: types whose participants are the subject of a clause around the noun ("presided over a
+#: summit", "took part in a rally", "joined the talks")
+PARTICIPATION_TYPES = frozenset({"CONSULT", "AGREE", "COOPERATE", "PROTEST"})
+#: verbs whose subject suffered the event in their "in"-phrase ("died in the bombing");
+#: set by the coder from ``data/events/discourse.tsv``
+VICTIM_VERBS: set[str] = set()
+
 #: types where "X and Y did it" means X did it with Y
 SYMMETRIC_TYPES = frozenset({"AGREE", "CONSULT", "COOPERATE"})
 
@@ -455,8 +462,12 @@ def nominal_arguments(
     if (
         args.actor is None
         and trigger.dep_ == "pobj"
-        and trigger.head.lower_ in ("in", "during")
         and trigger.head.head.pos_ == "VERB"
+        and trigger.head.head.lemma_.lower() not in VICTIM_VERBS
+        and (
+            trigger.head.lower_ in ("in", "during")
+            or (event_type in PARTICIPATION_TYPES and trigger.head.lower_ in ("over", "at"))
+        )
     ):
         # "protesters took part in a rally": the clause subject takes part
         verb = trigger.head.head

@@ -92,6 +92,7 @@ class EventCoder:
         self.background = discourse.get("background", frozenset())
         arg.QUANTITY_HEADS.update(discourse.get("quantity", frozenset()))
         arg.PROJECTILES.update(discourse.get("projectile", frozenset()))
+        arg.VICTIM_VERBS.update(discourse.get("victim_verb", frozenset()))
         self.reversal = discourse.get("reversal", frozenset())
         self.implicit_actors = _implicit_actors()
         self._candidate_cache: tuple[Doc | None, dict[int, list[TriggerEntry]]] = (None, {})
