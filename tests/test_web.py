@@ -16,10 +16,10 @@ import pytest
 
 pytest.importorskip("fastapi", reason="the web extra (fastapi, uvicorn) is not installed")
 
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-from eventwire.web import create_app  # noqa: E402
-from test_web_support import LiveServer, build_store  # noqa: E402
+from eventwire.web import create_app
+from test_web_support import LiveServer, build_store
 
 INJECTIONS = [
     "' OR '1'='1",
@@ -354,7 +354,7 @@ def test_sql_injection_strings_are_plain_text(client: TestClient, db: Path) -> N
             r = client.get(path, params={param: s})
             assert r.status_code == 200 and r.json()["total"] == 0, (path, param, s)
         r = client.get(f"/articles/{s}")
-        assert r.status_code in (404, 422) and "no such article" in r.text or r.status_code == 422
+        assert (r.status_code in (404, 422) and "no such article" in r.text) or r.status_code == 422
         r = client.get("/events", params={"type": s})
         assert r.status_code == 422 and not any(w in r.text.lower() for w in LEAK_WORDS)
     assert client.get("/stats").json() == before

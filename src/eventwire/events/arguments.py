@@ -446,7 +446,13 @@ def nominal_arguments(
             subj = _child(noun.head, SUBJECTS)
             if subj is not None:
                 args.actor = Argument(subj, "pobj<for<responsibility<dobj<head>nsubj")
-    if args.actor is None and trigger.dep_ in OBJECTS and is_support_verb(trigger.head):
+    if trigger.dep_ in OBJECTS and trigger.head.lemma_.lower() in VICTIM_VERBS:
+        # "the president survived an attack", "residents faced a curfew": the subject is
+        # who the event befell
+        subj = _child(trigger.head, SUBJECTS)
+        if subj is not None and args.target is None:
+            args.target = Argument(subj, "dobj<victim-verb>nsubj")
+    elif args.actor is None and trigger.dep_ in OBJECTS and is_support_verb(trigger.head):
         # support verb: "X held talks", "X carried out strikes", "X staged a rally"
         verb = trigger.head
         subj = _child(verb, SUBJECTS)

@@ -103,50 +103,81 @@ class Page(BaseModel):
 
 
 class BodyLimitMiddleware:
-    """Refuse request bodies over ``max_body`` bytes with 413, by Content-Length when
-    given and by counting the bytes received otherwise (chunked uploads)."""
+    """Refuse request bodies over ``max_body`` bytes with 413 (by Content-Length when
+    given; a body without one, e.g. chunked, is read up to the limit first), and add
+    the security headers to every response."""
+
+    HEADERS = (
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"no-referrer"),
+        (b"x-frame-options", b"DENY"),
+    )
 
     def __init__(self, app: ASGIApp, max_body: int) -> None:
         self.app = app
         self.max_body = max_body
 
-    async def _reject(self, send: Send) -> None:
-        resp = JSONResponse(
-            {"detail": f"request body too large (limit {self.max_body:,} bytes)"},
-            status_code=413,
+    async def _error(self, send: Send, status: int, detail: str) -> None:
+        await JSONResponse({"detail": detail}, status_code=status)(
+            {"type": "http"}, _no_receive, send
         )
-        await resp({"type": "http"}, _no_receive, send)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+
+        async def send_with_headers(msg: Message) -> None:
+            if msg["type"] == "http.response.start":
+                have = {k.lower() for k, _ in msg.get("headers", [])}
+                msg["headers"] = [
+                    *msg.get("headers", []),
+                    *((k, v) for k, v in self.HEADERS if k not in have),
+                ]
+            await send(msg)
+
+        too_large = f"request body too large (limit {self.max_body:,} bytes)"
+        length = None
         for key, value in scope.get("headers", []):
             if key == b"content-length":
                 try:
-                    n = int(value)
+                    length = int(value)
                 except ValueError:
-                    n = -1
-                if n < 0:
-                    resp = JSONResponse({"detail": "invalid Content-Length"}, status_code=400)
-                    await resp(scope, receive, send)
+                    length = -1
+        if length is not None and length < 0:
+            await self._error(send_with_headers, 400, "invalid Content-Length")
+            return
+        if length is not None and length > self.max_body:
+            await self._error(send_with_headers, 413, too_large)
+            return
+        if length is None and scope.get("method") in ("POST", "PUT", "PATCH"):
+            # no declared length: read the body (at most max_body bytes), then replay it
+            chunks: list[bytes] = []
+            size = 0
+            while True:
+                msg = await receive()
+                if msg["type"] != "http.request":
+                    return  # client went away
+                chunk = msg.get("body", b"")
+                size += len(chunk)
+                if size > self.max_body:
+                    await self._error(send_with_headers, 413, too_large)
                     return
-                if n > self.max_body:
-                    await self._reject(send)
-                    return
-        received = 0
-        max_body = self.max_body
+                chunks.append(chunk)
+                if not msg.get("more_body", False):
+                    break
+            replayed = False
 
-        async def limited() -> Message:
-            nonlocal received
-            msg = await receive()
-            if msg["type"] == "http.request":
-                received += len(msg.get("body", b""))
-                if received > max_body:
-                    raise HTTPException(413, f"request body too large (limit {max_body:,} bytes)")
-            return msg
+            async def replay() -> Message:
+                nonlocal replayed
+                if not replayed:
+                    replayed = True
+                    return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+                return await receive()
 
-        await self.app(scope, limited, send)
+            await self.app(scope, replay, send_with_headers)
+            return
+        await self.app(scope, receive, send_with_headers)
 
 
 async def _no_receive() -> Message:  # pragma: no cover - responses never read
@@ -238,6 +269,7 @@ def event_filter(
 
 Filter = Annotated[EventFilter, Depends(event_filter)]
 
+
 def _store(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection to the app's store for one request."""
     db_path: Path | None = request.app.state.db_path
@@ -314,14 +346,6 @@ def create_app(
     @app.exception_handler(duckdb.Error)
     async def _db_error(request: Request, exc: duckdb.Error) -> JSONResponse:
         return JSONResponse({"detail": "the store could not answer this query"}, status_code=500)
-
-    @app.middleware("http")
-    async def _headers(request: Request, call_next: Callable[[Request], Any]) -> Response:
-        response: Response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        return response
 
     # ------------------------------------------------------------------ store
 
