@@ -30,7 +30,7 @@ INJECTIONS = [
     "USA' UNION SELECT text FROM articles --",
     "\\'; SELECT * FROM information_schema.tables; --",
 ]
-LEAK_WORDS = ("duckdb", "traceback", "select ", "binder error", "parser error", "syntax")
+LEAK_WORDS = ("duckdb", "traceback", "binder error", "parser error", "catalog error", "sqlstate")
 
 
 @pytest.fixture(scope="module")
@@ -352,9 +352,12 @@ def test_sql_injection_strings_are_plain_text(client: TestClient, db: Path) -> N
                 assert not any(w in r.text.lower() for w in LEAK_WORDS)
         for path, param in (("/entities", "q"), ("/entities", "country"), ("/articles", "q")):
             r = client.get(path, params={param: s})
-            assert r.status_code == 200 and r.json()["total"] == 0, (path, param, s)
+            if r.status_code == 422:  # longer than a code may be
+                assert fields(r) == {param}
+            else:
+                assert r.status_code == 200 and r.json()["total"] == 0, (path, param, s)
         r = client.get(f"/articles/{s}")
-        assert (r.status_code in (404, 422) and "no such article" in r.text) or r.status_code == 422
+        assert r.status_code == 404 and r.json() == {"detail": "no such article"}
         r = client.get("/events", params={"type": s})
         assert r.status_code == 422 and not any(w in r.text.lower() for w in LEAK_WORDS)
     assert client.get("/stats").json() == before

@@ -7,7 +7,8 @@ as :class:`~eventwire.record.Segment` spans of the stored text.
 :func:`analysis_text` then derives the copy the parser reads: junk and
 credits blanked with spaces of the same length, the dateline closed with a
 full stop so that it does not run into the first sentence, non-breaking spaces
-made plain, and glued sentences ("in Syria.The") split by an inserted space.
+made plain, mojibake repaired in place ("â€œ" read as "“"), and glued sentences
+("in Syria.The") split by an inserted space.
 :class:`TextMap` maps any span of that copy back to the stored text.
 
 The patterns are data (``data/clean/*.txt``), not code.
@@ -99,6 +100,26 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], list[re.Pattern[str]]
         for p in _read_lines("caption_markers.txt")
     ]
     return boiler, agency, captions
+
+
+_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+
+
+@lru_cache(maxsize=1)
+def _mojibake() -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    """``data/clean/mojibake.tsv``: sequence → the character meant (padded to length)."""
+    table: dict[str, str] = {}
+    path = resources.files("eventwire.data").joinpath("clean", "mojibake.tsv")
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#") or "\t" not in line:
+            continue
+        seq, meant = (_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), x) for x in line.split("\t")[:2])
+        if seq and len(meant) <= len(seq):
+            table[seq] = meant + " " * (len(seq) - len(meant))
+    if not table:
+        return None, {}
+    keys = sorted(table, key=len, reverse=True)
+    return re.compile("|".join(re.escape(k) for k in keys)), table
 
 
 @dataclass(frozen=True)
@@ -330,6 +351,10 @@ def analysis_text(text: str, segments: list[Segment]) -> TextMap:
         if c in "\u00a0\u2007\u202f\t\v\f":
             chars[k] = " "
     blanked = "".join(chars)
+    pattern, table = _mojibake()
+    if pattern is not None and ("â" in blanked or "Â" in blanked):
+        # same-length repair of mojibake ("â€œ" → "“  "): offsets are unchanged
+        blanked = pattern.sub(lambda m: table[m.group(0)], blanked)
     inserts = sorted(
         [(m.start(), " ") for m in _GLUED.finditer(blanked)]
         + [(m.start(), ". ") for m in _GLUED_TITLE.finditer(text)]
