@@ -361,7 +361,16 @@ def verbal_arguments(
         if agent:
             args.actor = Argument(agent[0], "agent>pobj")
         subj = _child(trigger, PASSIVE_SUBJECTS)
-        if subj is not None:
+        if (
+            agent is None
+            and subj is not None
+            and event_type in MOVEMENT_TYPES
+            and content_head(subj).lemma_.lower() in force_words
+        ):
+            # "police contingents have been deployed", "troops were withdrawn": the forces
+            # moved are the actor's own; the state or service they belong to acts
+            args.actor = Argument(subj, "nsubjpass(forces)")
+        elif subj is not None:
             tok, extra = _resolve_relative(subj, trigger)
             target = target or Argument(tok, "nsubjpass" + (f"<{extra}" if extra else ""))
         elif trigger.dep_ in ("acl", "relcl") and trigger.head.pos_ in ("NOUN", "PROPN", "PRON"):
