@@ -678,8 +678,8 @@ class EventCoder:
         found = self.implicit_actors.get((entry.type, "*"))
         if found is None:
             return None
-        name, sector = found
-        return Actor(text=None, name=name, country=home, sector=sector)
+        name, sector, homed = found
+        return Actor(text=None, name=name, country=home if homed else None, sector=sector)
 
     def _implicit_actor(self, tok: Token, entry: TriggerEntry, home: str | None) -> Actor | None:
         """Who acts when the text leaves the agent out (``data/events/implicit_actors.tsv``):
@@ -705,8 +705,8 @@ class EventCoder:
         )
         if found is None:
             return None
-        name, sector = found
-        return Actor(text=None, name=name, country=home, sector=sector)
+        name, sector, homed = found
+        return Actor(text=None, name=name, country=home if homed else None, sector=sector)
 
     def _view(
         self, doc: Doc, times: list[Time], places: list[Place]
@@ -846,17 +846,21 @@ def _paragraph_start(starts: list[int], pos: int) -> int:
     return starts[bisect.bisect_right(starts, pos) - 1] if starts else 0
 
 
-def _implicit_actors() -> dict[tuple[str, str], tuple[str, str]]:
-    """``data/events/implicit_actors.tsv``: (type, lemma) → (name, sector)."""
+def _implicit_actors() -> dict[tuple[str, str], tuple[str, str, bool]]:
+    """``data/events/implicit_actors.tsv``: (type, lemma) → (name, sector, home country?)."""
     from importlib import resources
 
     path = resources.files("eventwire.data").joinpath("events", "implicit_actors.tsv")
-    out: dict[tuple[str, str], tuple[str, str]] = {}
+    out: dict[tuple[str, str], tuple[str, str, bool]] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#") or line.startswith("type\t"):
             continue
-        type_, lemma, name, sector, *_ = [*line.split("\t"), "", ""]
-        out[(type_.strip(), lemma.strip().lower())] = (name.strip(), sector.strip())
+        type_, lemma, name, sector, country, *_ = [*line.split("\t"), "", "", ""]
+        out[(type_.strip(), lemma.strip().lower())] = (
+            name.strip(),
+            sector.strip(),
+            country.strip() != "none",
+        )
     return out
 
 
@@ -954,8 +958,8 @@ def _with_home_country(
     phrases marked "foreign", "international" or "unidentified". People without a
     sector are civilians (CVL), as in PLOVER.
     """
-    if actor is None or actor.country or home is None:
-        return actor
+    if actor is None or actor.country or home is None or actor.text is None:
+        return actor  # an implicit actor's country is decided by implicit_actors.tsv
     words = [w.strip("\"'“”‘’()[].,;:") for w in (actor.text or "").lower().split()]
     if set(words) & _STATELESS:
         return actor
