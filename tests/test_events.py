@@ -838,3 +838,12 @@ def test_a_role_names_the_country_of_a_person(extract: Extract) -> None:
     assert visit.actor is not None and visit.actor.country == "SVK"
     met = find(rec, "CONSULT", "met")
     assert met.actor is not None and met.actor.country == "SVK"  # the same person
+
+
+def test_a_since_phrase_does_not_date_the_next_action(extract: Extract) -> None:
+    text = (
+        "Villagers clashed with police on Sunday. Activists had camped near the station since "
+        "Friday. Then the crowd attacked the police station with stones."
+    )
+    ev = find(extract(text, "2024-05-06"), "ASSAULT", "attacked")
+    assert ev.date == "2024-05-05"  # Sunday, not the Friday that bounds the camp

@@ -523,14 +523,19 @@ class EventCoder:
         if linked is not None and not _is_point(linked):
             linked = None
         sent = sentence_of(m.token)
+        text = text_of(doc)
         if linked is None:
-            same = [t for t in in_sentence if _is_point(t)]
+            same = [t for t in in_sentence if _is_point(t) and not _bounds_interval(text, t)]
             if len(same) == 1:
                 linked = same[0]
         if linked is None and m.fact.label == ASSERTED:
-            # temporal focus: the last date stated earlier in the same paragraph
+            # temporal focus: the last date stated earlier in the same paragraph ("since
+            # Friday", "until Monday" bound a state, they do not date the next action)
             para_start = _paragraph_start(view[2], m.token.idx)
-            before = [t for t in view[0].between(para_start, sent.start_char) if _is_point(t)]
+            before = [
+                t for t in view[0].between(para_start, sent.start_char)
+                if _is_point(t) and not _bounds_interval(text, t)
+            ]  # fmt: skip
             if before:
                 linked = before[-1]
         if linked is not None and linked.value:
@@ -1061,6 +1066,14 @@ def _is_explicit(t: Time) -> bool:
     except ImportError:
         return bool(_EXPLICIT_DATE.search(t.text))
     return bool(is_explicit(t))
+
+
+_INTERVAL_BOUND = re.compile(r"\b(?:since|until|till|by|from|through)\s+(?:the\s+)?$", re.I)
+
+
+def _bounds_interval(text: str, t: Time) -> bool:
+    """A time introduced by "since", "until", "by" … bounds an interval, it dates no action."""
+    return bool(_INTERVAL_BOUND.search(text[max(0, t.span[0] - 12) : t.span[0]]))
 
 
 def _is_point(t: Time) -> bool:

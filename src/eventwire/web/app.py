@@ -240,7 +240,7 @@ def event_filter(
             [
                 {
                     "loc": ("query", "type"),
-                    "msg": f"unknown event type {bad[0][:40]!r}",
+                    "msg": "unknown event type (one of " + ", ".join(EVENT_TYPES) + ")",
                     "type": "value_error",
                 }
             ]
