@@ -452,7 +452,7 @@ class EventCoder:
                 if c.lemma_.lower() == w and c.dep_ in ("prt", "prep") and c.i == tok.i + 1:
                     trig_end = c.idx + len(c.text)
         time, date_source = self._date(doc, m, times)
-        location, loc_source = self._place(doc, m, places, actor)
+        location, loc_source = self._place(doc, m, places, actor, home)
         m.background = self._is_background(tok)
         source = self._source(doc, tok, quotes)
         confidence = self._confidence(m, actor, target)
@@ -549,7 +549,12 @@ class EventCoder:
         return None, None
 
     def _place(
-        self, doc: Doc, m: Mention, places: list[Place], actor: Actor | None
+        self,
+        doc: Doc,
+        m: Mention,
+        places: list[Place],
+        actor: Actor | None,
+        home: str | None = None,
     ) -> tuple[Location | None, str | None]:
         # a place named inside the actor's or target's own phrase ("a commander seen as
         # Iran's most powerful figure") says who they are, not where the action was
@@ -606,7 +611,9 @@ class EventCoder:
             Location(
                 text=linked.text,
                 name=linked.name,
-                country=linked.country,
+                # a place the gazetteer does not know ("Stormont Castle", a village) lies,
+                # most likely, in the country the article is about
+                country=linked.country or home,
                 lat=linked.lat,
                 lon=linked.lon,
                 span=linked.span,
