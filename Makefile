@@ -24,8 +24,12 @@ install: $(VENV)/.installed
 
 demo: $(VENV)/.installed
 	$(BIN)/eventwire extract examples/articles --format table
+	@mkdir -p out
+	$(BIN)/eventwire ingest examples/articles --db out/examples.duckdb
 	@echo
-	@echo "JSON records: $(BIN)/eventwire extract examples/articles -o out/examples.jsonl"
+	@echo "JSON records:   $(BIN)/eventwire extract examples/articles -o out/examples.jsonl"
+	@echo "Dashboard:      $(BIN)/eventwire serve --db out/examples.duckdb   then open http://127.0.0.1:8000/"
+	@echo "API docs:       http://127.0.0.1:8000/docs"
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench

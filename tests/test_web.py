@@ -412,3 +412,44 @@ def test_bounded_load_over_loopback(db: Path, pipeline: Any) -> None:
     lat = sorted(t for _, t in results)
     print(json.dumps({"requests": 300, "p50_ms": round(lat[150] * 1000, 1),
                       "p95_ms": round(lat[285] * 1000, 1)}))  # fmt: skip
+
+
+def test_store_in_use_by_a_writer_is_503(db: Path, tmp_path: Path, pipeline: Any) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    copy = tmp_path / "busy.duckdb"
+    shutil.copy(db, copy)
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         f"import duckdb, sys; c = duckdb.connect({str(copy)!r}); print('locked', flush=True); "
+         "sys.stdin.read()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        c = TestClient(create_app(copy, pipeline=pipeline))
+        r = c.get("/events")
+        assert r.status_code == 503 and "in use by process" in r.json()["detail"]
+        assert c.get("/health").json()["store"]["available"] is False
+    finally:
+        holder.kill()
+        holder.wait(timeout=10)
+    assert TestClient(create_app(copy, pipeline=pipeline)).get("/events").status_code == 200
+
+
+def test_database_errors_do_not_leak(
+    client: TestClient, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import eventwire.web.app as web_app
+
+    def boom(con: Any, aid: str) -> None:
+        raise duckdb.CatalogException("Catalog Error: Table with name secret_table does not exist")
+
+    monkeypatch.setattr(web_app, "stored_record", boom)
+    (aid,) = sql(db, "SELECT id FROM articles LIMIT 1")[0]
+    r = client.get(f"/articles/{aid}")
+    assert r.status_code == 500
+    assert r.json() == {"detail": "the store could not answer this query"}
+    assert "secret_table" not in r.text

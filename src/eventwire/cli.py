@@ -358,6 +358,16 @@ def _register_store_commands() -> None:
 _register_store_commands()
 
 
+def _register_web_commands() -> None:
+    """``serve``: the HTTP API and the dashboard."""
+    from .web.commands import register
+
+    register(app)
+
+
+_register_web_commands()
+
+
 def main() -> None:
     """Entry point of the ``eventwire`` script."""
     try:

@@ -282,6 +282,8 @@ class ParallelPipeline:
                 if exhausted and not window:
                     finished = True
                     return
+                if not pending and not any(w.busy for w in self._pool):  # pragma: no cover
+                    raise EventwireError("internal error: a chunk has no worker and no result")
                 self._wait(pending)
         finally:
             if not finished:
