@@ -360,3 +360,15 @@ def test_segments_lie_inside_text_and_do_not_overlap(text: str) -> None:
     for seg in segs:
         assert seg.span[0] >= prev_end
         prev_end = seg.span[1]
+
+
+def test_split_credit_with_an_unlisted_agency() -> None:
+    text = (
+        "Gunmen attacked a market in the north on Sunday, officials said.\n\n"
+        "Soldiers patrol the market on Monday after the attack in the north.\n\n"
+        "Ana Ruiz /\n\nSur Photo Agency\n\nThe army said the patrols would continue."
+    )
+    segs = find_segments(text)
+    credits = [text[s.span[0] : s.span[1]] for s in segs if s.kind == "credit"]
+    assert credits == ["Ana Ruiz /\n\nSur Photo Agency"]
+    assert any(s.kind == "caption" for s in segs)

@@ -156,6 +156,17 @@ def _is_agency(line: str) -> bool:
     return bool(_patterns()[1].match(line))
 
 
+def _looks_like_agency(line: str) -> bool:
+    """A short title-case line with no sentence punctuation ("Asia Lens Photo") right after
+    an open credit ("Name /"): an agency we do not list."""
+    words = line.split()
+    return (
+        0 < len(words) <= 5
+        and not line.rstrip().endswith((".", "?", "!", ":", ","))
+        and all(w[0].isupper() or not w[0].isalpha() for w in words)
+    )
+
+
 def _credit_kind(line: str) -> str | None:
     """'full' for a whole credit line, 'open' for "Name /" awaiting an agency line."""
     if len(line) > 90:
@@ -200,7 +211,9 @@ def find_segments(text: str, known: list[Segment] | None = None) -> list[Segment
             i += 1
             continue
         kind = _credit_kind(ln.text)
-        if kind == "open" and i + 1 < len(lines) and _is_agency(lines[i + 1].text):
+        if kind == "open" and i + 1 < len(lines) and (
+            _is_agency(lines[i + 1].text) or _looks_like_agency(lines[i + 1].text)
+        ):
             segments.append(Segment(span=(ln.start, lines[i + 1].end), kind="credit"))
             credit_lines.append(i)
             i += 2

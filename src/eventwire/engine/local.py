@@ -111,7 +111,7 @@ def _worker_main(config: PipelineConfig, conn: Connection) -> None:
 # ---------------------------------------------------------------------- parent side
 
 
-@dataclass
+@dataclass(eq=False)
 class _Worker:
     process: Any  # multiprocessing.process.BaseProcess
     conn: Connection
@@ -144,6 +144,7 @@ class ParallelPipeline:
         max_in_flight: int | None = None,
         start_method: str = "spawn",
         in_process_small: bool = True,
+        local: Pipeline | None = None,
     ) -> None:
         self.config = config or PipelineConfig()
         self.workers = max(1, workers or default_workers())
@@ -154,7 +155,8 @@ class ParallelPipeline:
         self.in_process_small = in_process_small
         self._ctx: Any = mp.get_context(start_method)
         self._pool: list[_Worker] = []
-        self._local: Pipeline | None = None
+        #: the in-process pipeline for small inputs (and the version), when one is loaded
+        self._local: Pipeline | None = local
         self._version: str | None = None
         #: workers that died while processing, and chunks that failed for that reason
         self.worker_deaths = 0

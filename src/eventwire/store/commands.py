@@ -256,9 +256,54 @@ def ingest_cmd(
     memory_limit: Annotated[
         str, typer.Option(help="DuckDB memory cap while writing batches (e.g. 64MB, 1GB).")
     ] = INGEST_MEMORY_LIMIT,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Worker processes for the pipeline (default: the number of cores; 1 = in "
+            "this process); this process stays the only writer of the store.",
+        ),
+    ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine", help="local (worker processes) or ray (a Ray cluster, docs/scale.md)."
+        ),
+    ] = "local",
+    address: Annotated[
+        str | None,
+        typer.Option(
+            "--address",
+            help="--engine ray: the cluster (auto, ray://HOST:10001); default: a local Ray.",
+        ),
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="--engine ray: directory or s3:// URI for the Parquet partitions (records, "
+            "events, failures); a local one is then loaded into --db.",
+        ),
+    ] = None,
 ) -> None:
     """Extract events from articles into the store (idempotent, resumable)."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from ..engine import ParallelPipeline, default_workers
+    from ..pipeline import Pipeline
+
+    if engine not in ("local", "ray"):
+        raise fail(f"--engine must be 'local' or 'ray' (got {engine!r})")
+    if engine == "ray":
+        from ..engine.ray_commands import ingest_with_ray
+
+        ingest_with_ray(
+            paths or [], db=db, output=output, address=address, model=model,
+            batch_size=batch_size, workers=workers, date=date, wait=wait,
+        )  # fmt: skip
+        return
 
     from ..read import ArticleInput, parse_date, read_paths
     from .cluster import cluster_store
@@ -276,6 +321,11 @@ def ingest_cmd(
         pipeline = make_pipeline(model, min(batch_size, 64))
     except EventwireError as exc:
         raise fail(str(exc)) from None
+    n_workers = workers or default_workers()
+    if n_workers > 1 and isinstance(pipeline, Pipeline):
+        # worker processes run the pipeline; this one keeps its own for the version and
+        # for single articles, and stays the only writer of the store
+        pipeline = ParallelPipeline(pipeline.config, n_workers, local=pipeline)
     store = _open(db, read_only=False, wait=wait)
     try:
         set_memory_limit(store.con, memory_limit)
@@ -358,6 +408,8 @@ def ingest_cmd(
     finally:
         logger.removeHandler(handler)
         logger.propagate = propagate
+        if isinstance(pipeline, ParallelPipeline):
+            pipeline.close()
     store.close()
     assert stats is not None
     secs = max(1e-6, (dt.datetime.now() - started).total_seconds())
