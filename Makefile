@@ -1,6 +1,6 @@
 # eventwire — two commands set up everything on a fresh machine:
 #   make demo   create .venv, install, extract the bundled examples, print the events table
-#   make test   create .venv, install with test extras, run ruff, mypy and the whole test suite
+#   make test   create .venv, install with test and ray extras, run ruff, mypy and the whole test suite
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -17,7 +17,7 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	touch $@
 
 $(VENV)/.installed-test: $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,ray]'
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed

@@ -113,7 +113,9 @@ def _mojibake() -> tuple[re.Pattern[str] | None, dict[str, str]]:
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#") or "\t" not in line:
             continue
-        seq, meant = (_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), x) for x in line.split("\t")[:2])
+        seq, meant = (
+            _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), x) for x in line.split("\t")[:2]
+        )
         if seq and len(meant) <= len(seq):
             table[seq] = meant + " " * (len(seq) - len(meant))
     if not table:
@@ -211,8 +213,10 @@ def find_segments(text: str, known: list[Segment] | None = None) -> list[Segment
             i += 1
             continue
         kind = _credit_kind(ln.text)
-        if kind == "open" and i + 1 < len(lines) and (
-            _is_agency(lines[i + 1].text) or _looks_like_agency(lines[i + 1].text)
+        if (
+            kind == "open"
+            and i + 1 < len(lines)
+            and (_is_agency(lines[i + 1].text) or _looks_like_agency(lines[i + 1].text))
         ):
             segments.append(Segment(span=(ln.start, lines[i + 1].end), kind="credit"))
             credit_lines.append(i)

@@ -297,11 +297,11 @@ def ingest_cmd(
     if engine not in ("local", "ray"):
         raise fail(f"--engine must be 'local' or 'ray' (got {engine!r})")
     if engine == "ray":
-        from ..engine.ray_commands import ingest_with_ray
+        from ..engine.commands import ingest_with_ray
 
         ingest_with_ray(
             paths or [], db=db, output=output, address=address, model=model,
-            batch_size=batch_size, workers=workers, date=date, wait=wait,
+            batch_size=batch_size, workers=workers, date=date, wait=wait, cluster=cluster,
         )  # fmt: skip
         return
 
@@ -632,3 +632,6 @@ def register(app: typer.Typer) -> None:
     app.command("export")(export_cmd)
     app.command("stats")(stats_cmd)
     app.command("cluster")(cluster_cmd)
+    from ..engine.commands import register as register_engine
+
+    register_engine(app)  # load (the Ray engine's Parquet output)
