@@ -28,6 +28,7 @@ How it works (see ``docs/times.md`` for the full rule list):
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import json
 import logging
@@ -46,6 +47,8 @@ from spacy.tokens import Doc, Span, Token
 from . import record
 from .errors import DataFileError
 from .nlp import register_extensions, sentence_of, text_of
+
+_ENT_KEY = "eventwire.times.entity_starts"
 
 __all__ = [
     "add_to_pipeline",
@@ -1504,11 +1507,27 @@ _NAME_LABELS = frozenset(
 
 
 def _inside_name(doc: Doc, s: int, e: int) -> bool:
-    """The span lies inside a named entity that is not a date or time."""
-    return any(
-        ent.label_ in _NAME_LABELS and ent.start_char <= s and e <= ent.end_char
-        for ent in _doc_ents(doc)
-    )
+    """The span lies inside a named entity that is not a date or time.
+
+    Entities do not overlap, so only the last one starting at or before ``s`` can hold
+    the span: found by bisection over start offsets kept (as plain data) in
+    ``doc.user_data``, which keeps this O(log n) per candidate.
+    """
+    ents = _doc_ents(doc)
+    cache = doc.user_data.get(_ENT_KEY)
+    if cache is None or cache[0] != len(ents):
+        cache = (
+            len(ents),
+            [ent.start_char for ent in ents],
+            [(ent.end_char, ent.label_) for ent in ents],
+        )
+        doc.user_data[_ENT_KEY] = cache
+    _, starts, rest = cache
+    k = bisect.bisect_right(starts, s) - 1
+    if k < 0:
+        return False
+    end_char, label = rest[k]
+    return label in _NAME_LABELS and e <= end_char
 
 
 def _is_time_ent(doc: Doc, s: int, e: int) -> bool:
