@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import astuple, dataclass
 from typing import Any
@@ -228,14 +229,24 @@ class ActorIndex:
                         best = (rank, ent)
         return best[1] if best else None
 
+    def _by_head(self) -> tuple[list[MentionRecord], list[int]]:
+        """Mentions sorted by head start, with the starts (built once per index)."""
+        cached = getattr(self, "_head_index", None)
+        if cached is None or len(cached[0]) != len(self.mentions):
+            order = sorted(self.mentions, key=lambda m: m.head_start)
+            cached = (order, [m.head_start for m in order])
+            self._head_index = cached
+        return cached
+
     def _mention_for(self, span: Span) -> MentionRecord | None:
         root = span.root
         r_start = root.idx
-        inside = [
-            m
-            for m in self.mentions
-            if span.start_char <= m.head_start and m.head_end <= span.end_char
-        ]
+        # mentions whose head starts inside the span, found by bisection (a linear scan
+        # per resolved span made long articles quadratic)
+        order, heads = self._by_head()
+        lo = bisect.bisect_left(heads, span.start_char)
+        hi = bisect.bisect_left(heads, span.end_char)
+        inside = [m for m in (order[k] for k in range(lo, hi)) if m.head_end <= span.end_char]
         for m in inside:
             if m.head_start == r_start:
                 return m
