@@ -433,6 +433,7 @@ class _Context:
     admin1: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     #: (lat, lon, normalized name) of the local places (cities, subdivisions, sites) chosen
     points: list[tuple[float, float, str]] = field(default_factory=list)
+    seen_points: set[tuple[float, float, str]] = field(default_factory=set)
     dateline_country: str | None = None
 
     def in_country(self, country: str, own: str) -> bool:
@@ -541,7 +542,10 @@ def _context(mentions: list[_Mention]) -> _Context:
         if admin1:
             ctx.admin1.setdefault((c.country, admin1), set()).add(key)
         if c.feature in _LOCAL_FEATURES:
-            ctx.points.append((c.lat, c.lon, key))
+            point = (c.lat, c.lon, key)
+            if point not in ctx.seen_points:  # repeats of one place add nothing to "near"
+                ctx.seen_points.add(point)
+                ctx.points.append(point)
         if m.label == "DATELINE" and ctx.dateline_country is None:
             ctx.dateline_country = c.country
     return ctx
