@@ -465,3 +465,17 @@ def test_parse_date_future_window() -> None:
     with pytest.raises(ValueError, match="implausible"):
         parse_date("2999-01-01")
     assert parse_date("1900-01-01") == dt.date(1900, 1, 1)
+
+
+def test_read_bytes_takes_the_format_from_a_uri_and_names_it_in_errors() -> None:
+    import gzip
+
+    from eventwire.read import read_bytes
+
+    data = gzip.compress(b'{"id": "a", "text": "Police arrested two men."}\n{bad\n')
+    items = list(read_bytes(data, "s3://bucket/news/day.jsonl.gz"))
+    assert [type(i).__name__ for i in items] == ["ArticleInput", "InputError"]
+    assert items[0].id == "a"
+    assert str(items[1]).startswith("s3://bucket/news/day.jsonl.gz:2")
+    (err,) = list(read_bytes(b"x", "s3://bucket/report.pdf"))
+    assert "unsupported file type '.pdf'" in str(err)

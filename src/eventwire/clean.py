@@ -144,16 +144,6 @@ def _lines(text: str) -> list[_Line]:
     return out
 
 
-def _paragraphs(text: str) -> list[tuple[int, int]]:
-    """Paragraph spans (stripped) separated by blank lines."""
-    spans = []
-    for m in re.finditer(r"\S(?:.*\S)?(?:\n[ \t]*\S.*)*", text):
-        s, e = m.start(), m.end()
-        seg = text[s:e].rstrip()
-        spans.append((s, s + len(seg)))
-    return spans
-
-
 def _is_agency(line: str) -> bool:
     return bool(_patterns()[1].match(line))
 
@@ -201,7 +191,6 @@ def find_segments(text: str, known: list[Segment] | None = None) -> list[Segment
         )
 
     lines = _lines(text)
-    credit_lines: list[int] = []
     i = 0
     while i < len(lines):
         ln = lines[i]
@@ -219,12 +208,10 @@ def find_segments(text: str, known: list[Segment] | None = None) -> list[Segment
             and (_is_agency(lines[i + 1].text) or _looks_like_agency(lines[i + 1].text))
         ):
             segments.append(Segment(span=(ln.start, lines[i + 1].end), kind="credit"))
-            credit_lines.append(i)
             i += 2
             continue
         if kind == "full" or (kind is None and _is_agency(ln.text) and len(ln.text) <= 40):
             segments.append(Segment(span=(ln.start, ln.end), kind="credit"))
-            credit_lines.append(i)
             i += 1
             continue
         i += 1

@@ -97,7 +97,6 @@ def _records(
                 continue
             for w in item.warnings:
                 _warn(w)
-            item.warnings = [w for w in item.warnings]
             stats["read"] += 1
             yield item
 

@@ -23,9 +23,6 @@ Needs the ``eventwire[ray]`` extra (``ray[data]``).
 from __future__ import annotations
 
 import datetime as dt
-import gzip
-import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,7 +32,7 @@ import pyarrow as pa
 from ..errors import EventwireError, InputError
 from ..pipeline import Failure, Pipeline, PipelineConfig
 from ..read import ArticleInput
-from ..read.files import READERS, _format_of, _stem, iter_paths, record_to_article
+from ..read.files import READERS, _stem, iter_paths, read_bytes, record_to_article
 from ..record import ArticleRecord
 from .rows import ARTICLE_COLUMNS, RESULT_SCHEMA, article_row, result_row, row_article
 
@@ -62,26 +59,6 @@ def _is_uri(path: str) -> bool:
 
 
 # ---------------------------------------------------------------------- reading
-
-
-def read_bytes(data: bytes, where: str, default_date: dt.date | None) -> Iterator[Any]:
-    """Articles (or InputErrors) of one file's bytes, as ``read.read_path`` gives them."""
-    path = Path(where.split("://", 1)[-1])
-    ext, gz = _format_of(path)
-    reader = READERS.get(ext)
-    if reader is None:
-        yield InputError(where, f"unsupported file type {ext or '(no extension)'!r}")
-        return
-    if gz:
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as exc:
-            yield InputError(where, f"truncated or corrupt gzip ({exc})")
-            return
-    try:
-        yield from reader(data, where, _stem(path), default_date)
-    except InputError as err:
-        yield err
 
 
 def _read_files(batch: pa.Table, default_date: str | None) -> pa.Table:

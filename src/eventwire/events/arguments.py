@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
+from .discourse import words
+
 #: dependency labels of a noun's own premodifiers (its base noun phrase)
 NP_LEFT_DEPS = frozenset(
     {
@@ -95,9 +97,6 @@ MOVEMENT_TYPES = frozenset({"RETREAT", "MOBILIZE"})
 #: types whose participants are the subject of a clause around the noun ("presided over a
 #: summit", "took part in a rally", "joined the talks")
 PARTICIPATION_TYPES = frozenset({"CONSULT", "AGREE", "COOPERATE", "PROTEST"})
-#: verbs whose subject suffered the event in their "in"-phrase ("died in the bombing");
-#: set by the coder from ``data/events/discourse.tsv``
-VICTIM_VERBS: set[str] = set()
 
 #: types where "X and Y did it" means X did it with Y
 SYMMETRIC_TYPES = frozenset({"AGREE", "CONSULT", "COOPERATE"})
@@ -106,14 +105,11 @@ SYMMETRIC_TYPES = frozenset({"AGREE", "CONSULT", "COOPERATE"})
 CLAIM_NOUNS = frozenset({"responsibility", "credit", "blame"})
 
 
-#: heads of "N of X" phrases that stand for X ("hundreds of farmers"); set by the coder
-#: from ``data/events/discourse.tsv``
-QUANTITY_HEADS: set[str] = set()
-
-
 def content_head(token: Token) -> Token:
-    """The word that names who: "hundreds of farmers" → farmers."""
-    if token.lemma_.lower() in QUANTITY_HEADS or token.lower_ in QUANTITY_HEADS:
+    """The word that names who: "hundreds of farmers" → farmers (the heads are ``quantity``
+    in ``data/events/discourse.tsv``)."""
+    quantity = words("quantity")
+    if token.lemma_.lower() in quantity or token.lower_ in quantity:
         for c in token.children:
             if c.dep_ == "prep" and c.lower_ == "of":
                 obj = _pobj(c)
@@ -200,17 +196,14 @@ def _prep_object(
     return None
 
 
-#: what a weapon or projectile is called when fired: it is how, not whom ("fired 12 rounds")
-PROJECTILES: set[str] = set()
-
-
 def _can_be_party(token: Token) -> bool:
-    """Whether a word can name an actor or target: not a date, a number or a projectile."""
+    """Whether a word can name an actor or target: not a date, a number, nor a projectile
+    (``projectile`` in ``data/events/discourse.tsv``: "fired 12 rounds" says how, not whom)."""
     if token.ent_type_ in ("DATE", "TIME", "QUANTITY", "MONEY", "PERCENT", "ORDINAL"):
         return False
     if token.pos_ == "NUM":
         return False
-    return token.lemma_.lower() not in PROJECTILES
+    return token.lemma_.lower() not in words("projectile")
 
 
 def _resolve_relative(token: Token, verb: Token) -> tuple[Token, str]:
@@ -455,7 +448,7 @@ def nominal_arguments(
             subj = _child(noun.head, SUBJECTS)
             if subj is not None:
                 args.actor = Argument(subj, "pobj<for<responsibility<dobj<head>nsubj")
-    if trigger.dep_ in OBJECTS and trigger.head.lemma_.lower() in VICTIM_VERBS:
+    if trigger.dep_ in OBJECTS and trigger.head.lemma_.lower() in words("victim_verb"):
         # "the president survived an attack", "residents faced a curfew": the subject is
         # who the event befell
         subj = _child(trigger.head, SUBJECTS)
@@ -478,7 +471,7 @@ def nominal_arguments(
         args.actor is None
         and trigger.dep_ == "pobj"
         and trigger.head.head.pos_ == "VERB"
-        and trigger.head.head.lemma_.lower() not in VICTIM_VERBS
+        and trigger.head.head.lemma_.lower() not in words("victim_verb")
         and (
             trigger.head.lower_ in ("in", "during")
             or (event_type in PARTICIPATION_TYPES and trigger.head.lower_ in ("over", "at"))

@@ -26,8 +26,11 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from ..nlp import sentence_of, text_of
+from ..places import linked_place
 from ..record import Actor, Attribution, Event, Location, Place, Quote, Segment, Time, Trigger
+from ..times import is_explicit, linked_time
 from . import arguments as arg
+from .discourse import discourse_words
 from .factuality import ASSERTED, Factuality, FactualityCues, factuality
 from .lexicon import Lexicon, TriggerEntry, load_lexicon
 
@@ -35,10 +38,6 @@ from .lexicon import Lexicon, TriggerEntry, load_lexicon
 _DOMESTIC_SECTORS = frozenset({"GOV", "LEG", "JUD", "COP", "PTY", "OPP"})
 #: first-person pronouns: inside a quote they stand for its speaker
 _FIRST_PERSON = frozenset({"i", "me", "my", "we", "us", "our"})
-_EXPLICIT_DATE = re.compile(
-    r"\d{4}|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
-    re.I,
-)
 _SKIP_DEPS = frozenset(
     {"compound", "amod"}
 )  # a trigger word used as a modifier ("attack helicopters")
@@ -79,7 +78,7 @@ class EventCoder:
 
     def __init__(self, trigger_files: Sequence[str] = (), min_confidence: float = 0.0) -> None:
         self.lexicon: Lexicon = load_lexicon([*trigger_files] if trigger_files else None)
-        discourse = _discourse_words()
+        discourse = discourse_words()
         base = self.lexicon.factuality_cues()
         self.cues: FactualityCues = dataclasses.replace(
             base,
@@ -90,9 +89,6 @@ class EventCoder:
         )
         self.min_confidence = min_confidence
         self.background = discourse.get("background", frozenset())
-        arg.QUANTITY_HEADS.update(discourse.get("quantity", frozenset()))
-        arg.PROJECTILES.update(discourse.get("projectile", frozenset()))
-        arg.VICTIM_VERBS.update(discourse.get("victim_verb", frozenset()))
         self.reversal = discourse.get("reversal", frozenset())
         self.implicit_actors = _implicit_actors()
         self._candidate_cache: tuple[Doc | None, dict[int, list[TriggerEntry]]] = (None, {})
@@ -514,10 +510,10 @@ class EventCoder:
         sent = sentence_of(m.token)
         view = self._view(doc, times, [])
         in_sentence = view[0].between(sent.start_char, sent.end_char)
-        linked = _linked_time(m.token, in_sentence)
+        linked = linked_time(m.token, in_sentence)
         if linked is None:
             for extra in m.extra_tokens:
-                linked = _linked_time(extra, in_sentence)
+                linked = linked_time(extra, in_sentence)
                 if linked:
                     break
         if linked is not None and not _is_point(linked):
@@ -541,7 +537,7 @@ class EventCoder:
         if linked is not None and linked.value:
             value = event_date_value(linked.value)
             if value is not None:
-                return value, "explicit" if _is_explicit(linked) else "relative"
+                return value, "explicit" if is_explicit(linked) else "relative"
         article = doc._.article
         pub = getattr(article, "date", None)
         if pub is not None:
@@ -563,10 +559,10 @@ class EventCoder:
         in_sentence = [
             p for p in view[1].between(sent.start_char, sent.end_char) if not _inside_args(p, m)
         ]
-        linked = _linked_place(m.token, in_sentence)
+        linked = linked_place(m.token, in_sentence)
         if linked is None:
             for extra in [*m.extra_tokens, *m.args.instruments]:
-                linked = _linked_place(extra, in_sentence)
+                linked = linked_place(extra, in_sentence)
                 if linked:
                     break
         source = "sentence"
@@ -876,20 +872,6 @@ def _implicit_actors() -> dict[tuple[str, str], tuple[str, str, bool]]:
     return out
 
 
-def _discourse_words() -> dict[str, frozenset[str]]:
-    """``data/events/discourse.tsv``: cue words by kind."""
-    from importlib import resources
-
-    path = resources.files("eventwire.data").joinpath("events", "discourse.tsv")
-    out: dict[str, set[str]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#") or line.startswith("kind\t"):
-            continue
-        kind, words, *_ = line.split("\t")
-        out.setdefault(kind.strip(), set()).add(words.strip().lower())
-    return {k: frozenset(v) for k, v in out.items()}
-
-
 _LOCAL_FEATURES = frozenset(
     {"city", "town", "village", "airport", "landmark", "district", "neighbourhood", "admin2"}
 )
@@ -1067,14 +1049,6 @@ def event_date_value(value: str) -> str | None:
     return m.group(0)
 
 
-def _is_explicit(t: Time) -> bool:
-    try:
-        from ..times import is_explicit
-    except ImportError:
-        return bool(_EXPLICIT_DATE.search(t.text))
-    return bool(is_explicit(t))
-
-
 _INTERVAL_BOUND = re.compile(r"\b(?:since|until|till|by|from|through)\s+(?:the\s+)?$", re.I)
 
 
@@ -1118,19 +1092,3 @@ def _country_place(places: list[Place], country: str) -> Location | None:
                 text=p.text, name=p.name, country=p.country, lat=p.lat, lon=p.lon, span=p.span
             )
     return None
-
-
-def _linked_time(token: Token, times: list[Time]) -> Time | None:
-    try:
-        from ..times import linked_time
-    except ImportError:  # the times stage is not installed
-        return None
-    return linked_time(token, times)
-
-
-def _linked_place(token: Token, places: list[Place]) -> Place | None:
-    try:
-        from ..places import linked_place
-    except ImportError:
-        return None
-    return linked_place(token, places)

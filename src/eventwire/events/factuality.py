@@ -85,7 +85,7 @@ class Factuality:
             self.label = label
 
 
-def _local(token: Token, cues: FactualityCues, result: Factuality, *, own: bool) -> None:
+def _local(token: Token, cues: FactualityCues, result: Factuality) -> None:
     """Cues among a token's own dependents."""
     has_if_clause = False
     for c in token.children:
@@ -147,7 +147,6 @@ def _local(token: Token, cues: FactualityCues, result: Factuality, *, own: bool)
             and not past_obligation
         ):
             result.add(FUTURE, f"to-infinitive@{token.text}")
-    _ = own
 
 
 def _infinitival(token: Token) -> bool:
@@ -157,7 +156,7 @@ def _infinitival(token: Token) -> bool:
 def factuality(trigger: Token, cues: FactualityCues, max_hops: int = 6) -> Factuality:
     """The factuality of the event whose trigger is ``trigger``."""
     result = Factuality()
-    _local(trigger, cues, result, own=True)
+    _local(trigger, cues, result)
     node = trigger
     if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ == "pobj":
         prep = trigger.head
@@ -171,7 +170,7 @@ def factuality(trigger: Token, cues: FactualityCues, max_hops: int = 6) -> Factu
     ):
         # a nominal event that is the subject of its predicate takes the predicate's
         # modality: "if air strikes continue", "protests could erupt"
-        _local(trigger.head, cues, result, own=False)
+        _local(trigger.head, cues, result)
         node = trigger.head
     for _ in range(max_hops):
         head = node.head
@@ -212,7 +211,7 @@ def factuality(trigger: Token, cues: FactualityCues, max_hops: int = 6) -> Factu
                 result.add(HYPOTHETICAL, f"{head.text}")
             elif hlemma in cues.future and (node.dep_ != "dobj" or head.pos_ == "VERB"):
                 result.add(FUTURE, f"{head.text}")
-            _local(head, cues, result, own=False)
+            _local(head, cues, result)
         elif head.pos_ == "ADP" and head.lower_ in cues.negation:
             result.add(NEGATED, head.lower_)
         node = head

@@ -77,10 +77,9 @@ def _data_file(name: str) -> Path:
     return Path(str(resources.files("eventwire") / "data" / "places" / name))
 
 
-@lru_cache(maxsize=1)
-def person_cues() -> frozenset[str]:
-    """Lower-case words that mark the next name as a person (titles)."""
-    path = _data_file("person_cues.txt")
+def _word_list(name: str) -> frozenset[str]:
+    """A data file of one lower-cased word or phrase per line (``#`` comments)."""
+    path = _data_file(name)
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
@@ -88,32 +87,24 @@ def person_cues() -> frozenset[str]:
     return frozenset(
         ln.strip().lower() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")
     )
+
+
+@lru_cache(maxsize=1)
+def person_cues() -> frozenset[str]:
+    """Lower-case words that mark the next name as a person (titles)."""
+    return _word_list("person_cues.txt")
 
 
 @lru_cache(maxsize=1)
 def generic_suffixes() -> frozenset[str]:
     """Generic last words ("County", "State") dropped when the full name resolves nowhere."""
-    path = _data_file("suffixes.txt")
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise DataFileError(str(path), f"cannot be read: {exc}") from exc
-    return frozenset(
-        ln.strip().lower() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")
-    )
+    return _word_list("suffixes.txt")
 
 
 @lru_cache(maxsize=1)
 def generic_prefixes() -> frozenset[str]:
     """Direction words dropped from the front when the full name resolves nowhere."""
-    path = _data_file("prefixes.txt")
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise DataFileError(str(path), f"cannot be read: {exc}") from exc
-    return frozenset(
-        ln.strip().lower() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")
-    )
+    return _word_list("prefixes.txt")
 
 
 @lru_cache(maxsize=1)

@@ -8,7 +8,15 @@ problem: one bad record never stops the others.
 from __future__ import annotations
 
 from .article import ArticleInput, parse_date
-from .files import READERS, SUPPORTED_EXTENSIONS, iter_paths, read_path, read_paths, read_stream
+from .files import (
+    READERS,
+    SUPPORTED_EXTENSIONS,
+    iter_paths,
+    read_bytes,
+    read_path,
+    read_paths,
+    read_stream,
+)
 
 __all__ = [
     "READERS",
@@ -16,6 +24,7 @@ __all__ = [
     "ArticleInput",
     "iter_paths",
     "parse_date",
+    "read_bytes",
     "read_path",
     "read_paths",
     "read_stream",

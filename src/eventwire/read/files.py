@@ -372,6 +372,22 @@ def iter_paths(paths: Iterable[str | Path]) -> Iterator[Path | InputError]:
 def read_path(path: Path, default_date: dt.date | None = None) -> Iterator[Item]:
     """Read one file; errors are yielded, never raised."""
     where = str(path)
+    ext, _ = _format_of(path)
+    if ext not in READERS:
+        yield from read_bytes(b"", where, default_date)  # the unsupported-type error
+        return
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        yield InputError(where, f"cannot read file ({exc.strerror or exc})")
+        return
+    yield from read_bytes(data, where, default_date)
+
+
+def read_bytes(data: bytes, where: str, default_date: dt.date | None = None) -> Iterator[Item]:
+    """Articles of one file's content; ``where`` (a path or URI) gives the format by its
+    extension and names the file in errors. Errors are yielded, never raised."""
+    path = Path(where.split("://", 1)[-1])
     ext, gz = _format_of(path)
     reader = READERS.get(ext)
     if reader is None:
@@ -380,11 +396,6 @@ def read_path(path: Path, default_date: dt.date | None = None) -> Iterator[Item]
             f"unsupported file type {ext or '(no extension)'!r} "
             f"(supported: {', '.join(SUPPORTED_EXTENSIONS)}, optionally .gz)",
         )
-        return
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        yield InputError(where, f"cannot read file ({exc.strerror or exc})")
         return
     if gz:
         try:
