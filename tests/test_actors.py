@@ -524,3 +524,19 @@ def test_home_country_from_dateline_in_lower_case_text(nlp: Language) -> None:
 def test_no_home_country_when_unclear(nlp: Language) -> None:
     doc = nlp("Police in Paris and Berlin said protesters gathered in Madrid and Rome.")
     assert doc._.actors.home_country is None
+
+
+def test_former_leaders_keep_their_nationality(nlp: Language) -> None:
+    # people.tsv gives the nationality of former office holders, the text their role
+    actor = resolve(
+        nlp, "Barack Obama said on Friday he had met the leader. Obama left.", "Obama", 1
+    )
+    assert actor is not None and actor.name == "Barack Obama" and actor.country == "USA"
+
+
+def test_cased_only_alias_is_an_entity_in_mixed_case_only(nlp: Language) -> None:
+    doc = nlp("Fighters were killed in IS attacks near the town, officials said.")
+    assert [(e.text, e.label_) for e in doc.ents if e.text == "IS"] == [("IS", "ORG")]
+    caps = nlp("THE FIGHTING IS OVER, SAYS MAYOR")
+    assert all(e.text != "IS" for e in caps.ents)
+    assert resolve(nlp, "Locals blamed IS for the killings.", "IS").country == "IMG"  # type: ignore[union-attr]

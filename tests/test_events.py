@@ -847,3 +847,53 @@ def test_a_since_phrase_does_not_date_the_next_action(extract: Extract) -> None:
     )
     ev = find(extract(text, "2024-05-06"), "ASSAULT", "attacked")
     assert ev.date == "2024-05-05"  # Sunday, not the Friday that bounds the camp
+
+
+def test_passive_agent_hung_on_the_retained_object(extract: Extract) -> None:
+    # the parser attaches "by police" to "permission", not to the passive verb
+    rec = extract(
+        "Hundreds of farmers started a sit-in on Friday after being denied permission by "
+        "police to march to the capital.",
+        "2024-05-06",
+    )
+    ev = find(rec, "REJECT", "denied")
+    assert actor_text(ev) == "police"
+
+
+def test_first_person_plural_without_a_known_speaker_takes_the_home_country(
+    extract: Extract,
+) -> None:
+    rec = extract(
+        "Police in Mumbai, India, arrested 20 protesters on Friday. India's home ministry "
+        "said the arrests were lawful. Indian officials said the city was calm. We have "
+        "deployed extra police in the city since Friday, an official said.",
+        "2024-05-06",
+    )
+    ev = find(rec, "MOBILIZE", "deployed")
+    assert ev.actor is not None and ev.actor.text == "We" and ev.actor.country == "IND"
+
+
+def test_members_of_a_group_are_people_of_the_home_country(extract: Extract) -> None:
+    rec = extract(
+        "Members of the association marched through Lagos, Nigeria, on Friday. Nigerian "
+        "police watched the crowd. Nigeria's labour minister met the organisers.",
+        "2024-05-06",
+    )
+    ev = find(rec, "PROTEST", "marched")
+    assert ev.actor is not None and ev.actor.country == "NGA" and ev.actor.sector == "CVL"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "actor", "sector"),
+    [
+        ("A soldier was killed by sniper fire from the rebels on Tuesday.", "rebels", "REB"),
+        ("Two policemen were wounded in a rebel attack near the border.", "rebel", "REB"),
+    ],
+)
+def test_the_means_of_an_agentless_attack_names_its_actor(
+    extract: Extract, sentence: str, actor: str, sector: str
+) -> None:
+    rec = extract(sentence, "2024-05-06")
+    ev = next(e for e in rec.events if e.type == "ASSAULT")
+    assert ev.actor is not None and ev.actor.text is not None, _describe(rec.events)
+    assert actor in ev.actor.text and ev.actor.sector == sector

@@ -66,8 +66,33 @@ def fix_entities(doc: Doc, kb: ActorKB) -> Doc:
             elif entry is not None and entry.kind == "demonym":
                 label = "NORP"
         fixed.append(Span(doc, start, end, label=label))
+    if kb.cased_forms:
+        fixed += _cased_forms(doc, kb, fixed)
     doc.ents = filter_spans(fixed)
     return doc
+
+
+def _cased_forms(doc: Doc, kb: ActorKB, ents: list[Span]) -> list[Span]:
+    """KB short forms that are also English words ("IS" for the Islamic State), written
+    with a trailing ``*`` in the KB: an entity only where the words around them are not
+    all capitals (in "FIGHTING IS OVER" it is the verb), and not inside another entity."""
+    taken = {i for e in ents for i in range(e.start, e.end)}
+    out: list[Span] = []
+    for tok in doc:
+        label = kb.cased_forms.get(tok.text)
+        if label is None or tok.i in taken:
+            continue
+        words = [
+            t
+            for t in doc[max(0, tok.i - 3) : tok.i + 4]
+            if t.i != tok.i and t.is_alpha and len(t.text) > 1
+        ]
+        if words and all(t.is_upper for t in words):
+            continue
+        if not words:
+            continue
+        out.append(Span(doc, tok.i, tok.i + 1, label=label))
+    return out
 
 
 _LINE_END = re.compile(r"[ \t]*(\n|$)")

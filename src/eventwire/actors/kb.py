@@ -76,6 +76,9 @@ class ActorKB:
     sectors: dict[tuple[str, ...], SectorEntry] = field(default_factory=dict)
     max_phrase: int = 1
     ruler_patterns: list[tuple[str, str]] = field(default_factory=list)  # (label, form)
+    #: one-token forms matched only in mixed-case text (alias written with a trailing ``*``:
+    #: "IS*", an all-caps short form that is also an English word) → NER label
+    cased_forms: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     files: tuple[str, ...] = ()
 
@@ -201,8 +204,13 @@ class ActorKB:
             )
             aliases = [a for a in (cells[4].split("|") if len(cells) > 4 else []) if a.strip()]
             for form in [name, *aliases]:
-                self._add(form, entry, override=override)
                 label = "PERSON" if typ == "PERSON" else ("NORP" if typ == "NORP" else "ORG")
+                if form.endswith("*") and form[:-1].strip():
+                    form = form[:-1].strip()
+                    self._add(form, entry, override=override)
+                    self.cased_forms[form] = label
+                    continue
+                self._add(form, entry, override=override)
                 self.ruler_patterns.append((label, form.translate(_QUOTES).strip()))
 
     def _read_sectors(self, path: Path) -> None:

@@ -353,6 +353,14 @@ def verbal_arguments(
         agent = _prep_object(trigger, ("by",))
         if agent:
             args.actor = Argument(agent[0], "agent>pobj")
+        else:
+            # "being denied permission by police": the parser hangs the by-agent on the
+            # passive's retained object
+            obj = _child(trigger, OBJECTS)
+            misplaced = _prep_object(obj, ("by",)) if obj is not None else None
+            if misplaced:
+                agent = misplaced
+                args.actor = Argument(misplaced[0], "dobj>prep:by>pobj")
         subj = _child(trigger, PASSIVE_SUBJECTS)
         if (
             agent is None

@@ -19,7 +19,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -297,6 +297,7 @@ class EventCoder:
         link_mentions(events, doc)
         _share_entity_countries(events, actors)
         _targets_through_events(events)
+        _actors_through_instruments(events, doc, self._means_actor)
         self._discount_references(events, mentions)
         events = [e for e in events if e.confidence >= self.min_confidence]
         for n, ev in enumerate(events, 1):
@@ -656,6 +657,32 @@ class EventCoder:
             f *= 0.8
         return round(max(0.0, min(1.0, m.entry.weight * f)), 3)
 
+    def _means_actor(self, noun: Token, event_type: str) -> Actor | None:
+        """The actor a means noun names: the noun is a nominal trigger of ``event_type`` or
+        a weapon ("fire", "attack", "shelling"), and its by/from phrase or a modifier is a
+        recognised actor ("fire from the rebels", "a rebel attack", "army shelling")."""
+        if noun.pos_ not in ("NOUN", "PROPN"):
+            return None
+        lemma = noun.lemma_.lower()
+        if lemma not in self.lexicon.classes.get("WEAPON", frozenset()) and not any(
+            e.type == event_type for e in self.lexicon.lookup(lemma, "NOUN")
+        ):
+            return None
+        doc = noun.doc
+        spans: list[Span] = []
+        for child in noun.children:
+            if child.dep_ == "prep" and child.lower_ in ("by", "from"):
+                obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if obj is not None:
+                    spans.append(doc[obj.left_edge.i : obj.right_edge.i + 1])
+            elif child.dep_ in ("compound", "poss", "amod") and child.i < noun.i:
+                spans.append(doc[child.left_edge.i : child.i + 1])
+        for sp in spans:
+            found = self._resolve(doc._.actors, sp)
+            if found is not None and (found.entity or found.country or found.sector):
+                return found
+        return None
+
     # ----------------------------------------------------------------- weighing
     def _first_person(
         self, who: Actor | None, tok: Token, quotes: list[Quote], actors: Any
@@ -938,8 +965,9 @@ def home_country(doc: Doc) -> str | None:
 _STATELESS = frozenset({"foreign", "international", "unidentified", "unknown", "multinational"})
 
 
-#: personal pronouns that stand for people (an unresolved "they" is still people)
-_PERSONAL = frozenset({"he", "she", "they", "him", "her", "them"})
+#: personal pronouns that stand for people (an unresolved "they" is still people; a "we"
+#: that no quote gives to a foreign speaker speaks for the article's own side)
+_PERSONAL = frozenset({"he", "she", "they", "him", "her", "them", "we", "us"})
 
 
 def _with_home_country(
@@ -958,7 +986,9 @@ def _with_home_country(
     if set(words) & _STATELESS:
         return actor
     if actor.entity is None and actor.sector is None:
-        head = words[-1] if words else ""
+        # the head noun: the last word, or the word before "of" ("members of the union")
+        before_of = words[: words.index("of")] if "of" in words else words
+        head = before_of[-1] if before_of else ""
         singular = head[:-1] if head.endswith("s") else head
         if head in _PERSONAL:
             return actor.model_copy(update={"country": home})
@@ -1021,6 +1051,33 @@ def _targets_through_events(events: list[Event]) -> None:
             ]  # fmt: skip
             source = earlier[-1].actor if earlier else None
         ev.target = source.model_copy() if source is not None else None
+
+
+#: prepositions that introduce the means or occasion of an action ("killed by sniper fire",
+#: "killed in an air strike", "wounded during the attack")
+_MEANS_PREPS = frozenset({"by", "in", "during", "with", "from"})
+
+
+def _actors_through_instruments(
+    events: list[Event], doc: Doc, means_actor: Callable[[Token, str], Actor | None]
+) -> None:
+    """An action whose agent the text leaves out but whose means names one ("killed by
+    sniper fire from the rebels", "wounded in a rebel attack", "killed in IS attacks") is
+    that actor's action; ``means_actor`` reads the actor off the means noun."""
+    for ev in events:
+        if _named(ev.actor):
+            continue
+        span = doc.char_span(*ev.trigger.span, alignment_mode="expand")
+        if span is None:
+            continue
+        for prep in span.root.children:
+            if prep.dep_ not in ("agent", "prep") or prep.lower_ not in _MEANS_PREPS:
+                continue
+            obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            found = means_actor(obj, ev.type) if obj is not None else None
+            if found is not None:
+                ev.actor = found
+                break
 
 
 _DAY = re.compile(r"^(\d{4})(-\d{2})?(-\d{2})?")
