@@ -681,9 +681,11 @@ def test_protest_as_a_modifier_is_not_a_protest(extract: Extract) -> None:
 def test_bare_nominal_repeat_has_lower_confidence(extract: Extract, text: str, type_: str, first: str, repeat: str) -> None:  # fmt: skip
     rec = extract(text)
     a = find(rec, type_, first)
-    b = find(rec, type_, repeat)
-    assert (b.actor is None or b.actor.text is None) and b.target is None  # nothing names who acted
-    assert b.confidence < a.confidence / 1.5
+    repeats = [e for e in rec.events if e.type == type_ and e.trigger.text == repeat]
+    # a definite reference with no date of its own falls below the output threshold
+    for b in repeats:
+        assert (b.actor is None or b.actor.text is None) and b.target is None  # names no one
+        assert b.confidence < a.confidence / 1.5
 
 
 @pytest.mark.parametrize(
@@ -897,3 +899,90 @@ def test_the_means_of_an_agentless_attack_names_its_actor(
     ev = next(e for e in rec.events if e.type == "ASSAULT")
     assert ev.actor is not None and ev.actor.text is not None, _describe(rec.events)
     assert actor in ev.actor.text and ev.actor.sector == sector
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The ministry declined to comment on the raid on Friday.",
+        "A police source, who declined to be named, said the raid was over.",
+        "The army refused to comment on Friday.",
+    ],
+)
+def test_sourcing_formulas_are_no_refusal(extract: Extract, sentence: str) -> None:
+    rec = extract(sentence, "2024-05-06")
+    assert not [e for e in rec.events if e.type == "REJECT"], _describe(rec.events)
+
+
+def test_a_refusal_to_act_is_still_a_refusal(extract: Extract) -> None:
+    rec = extract("The opposition refused to attend the talks on Friday.", "2024-05-06")
+    assert find(rec, "REJECT", "refused").factuality == "asserted"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Speaking to the Daily Nation, the district commissioner said the curfew would stay.",
+        "A senior police officer, when contacted, said the curfew would stay.",
+    ],
+)
+def test_an_interview_that_frames_a_statement_is_no_meeting(
+    extract: Extract, sentence: str
+) -> None:
+    rec = extract(sentence, "2024-05-06")
+    assert not [e for e in rec.events if e.type == "CONSULT"], _describe(rec.events)
+
+
+def test_a_meeting_before_a_statement_is_still_a_meeting(extract: Extract) -> None:
+    rec = extract(
+        "The minister spoke to his Kenyan counterpart on Friday, his office said.", "2024-05-06"
+    )
+    assert find(rec, "CONSULT", "spoke").factuality == "asserted"
+
+
+def test_a_definite_reference_back_to_a_reported_blast_is_not_a_new_event(
+    extract: Extract,
+) -> None:
+    text = (
+        "A car bomb exploded outside a police station in Quetta on Friday, killing four "
+        "officers. Witnesses said the blast shattered windows across the street. Shopkeepers "
+        "described the blast as deafening."
+    )
+    rec = extract(text, "2024-05-06")
+    blasts = [e for e in rec.events if e.trigger.text == "blast"]
+    assert len(blasts) < 2, _describe(rec.events)
+
+
+def test_a_reference_that_adds_its_own_date_stays(extract: Extract) -> None:
+    text = (
+        "Thousands of traders protested against new taxes in Nairobi on Monday. "
+        "The protests began on Thursday after the government raised fuel prices."
+    )
+    rec = extract(text, "2024-05-06")
+    ev = find(rec, "PROTEST", "protests")
+    assert ev.date == "2024-05-02"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "trigger", "label"),
+    [
+        (
+            "Parliament has two ways to stop the deal: by suing the government, or by "
+            "asking judges to arrest the minister.",
+            "asking",
+            "hypothetical",
+        ),
+        (
+            "Among the measures recommended by the security council is a ban on night rallies.",
+            "ban",
+            "future",
+        ),
+    ],
+)
+def test_actions_listed_as_options_or_plans_are_not_facts(
+    extract: Extract, sentence: str, trigger: str, label: str
+) -> None:
+    rec = extract(sentence, "2024-05-06")
+    hits = [e for e in rec.events if e.trigger.text.lower().startswith(trigger)]
+    assert hits, _describe(rec.events)
+    assert all(e.factuality == label for e in hits), _describe(rec.events)

@@ -90,6 +90,8 @@ class EventCoder:
         self.min_confidence = min_confidence
         self.background = discourse.get("background", frozenset())
         self.reversal = discourse.get("reversal", frozenset())
+        self.interview = discourse.get("interview", frozenset())
+        self.observer = discourse.get("observer", frozenset())
         self.implicit_actors = _implicit_actors()
         self._candidate_cache: tuple[Doc | None, dict[int, list[TriggerEntry]]] = (None, {})
         #: per-doc indexes while a doc is coded: times, places, paragraph starts, focus place
@@ -220,6 +222,12 @@ class EventCoder:
         if entry.needs_no_object and any(c.dep_ in ("dobj",) for c in token.children):
             return False
         if entry.obj_class or entry.not_obj_class:
+            if entry.not_obj_class and any(
+                # the clausal complement's verb can cancel too: "declined to comment"
+                c.dep_ == "xcomp" and self.lexicon.in_any(entry.not_obj_class, c.lemma_.lower())
+                for c in token.children
+            ):
+                return False
             return self.lexicon.arguments_fit(entry, self._argument_words(token))
         return True
 
@@ -234,11 +242,25 @@ class EventCoder:
             if seg in ("boilerplate", "credit", "dateline"):
                 continue
             entries = self.candidates(token)
-            if not entries:
+            if not entries or self._interview_frame(token):
                 continue
             m = Mention(token=token, entry=entries[0], segment=seg)
             mentions.append(m)
         return self._merge(mentions)
+
+    def _interview_frame(self, token: Token) -> bool:
+        """ "Speaking to the Times, X said", "X, when contacted, said": the talk that frames
+        a statement is sourcing, not a meeting (``discourse.tsv`` kind ``interview``)."""
+        if token.lemma_.lower() not in self.interview or token.dep_ not in (
+            "advcl",
+            "acl",
+            "relcl",
+        ):
+            return False
+        head = token.head
+        if head.dep_ in arg.SUBJECTS and token.dep_ in ("acl", "relcl"):
+            head = head.head  # "The minister, speaking to reporters, said"
+        return head.lemma_.lower() in self.cues.speech
 
     def _merge(self, mentions: list[Mention]) -> list[Mention]:
         """Merge same-type mentions that are directly linked in the parse."""
@@ -664,7 +686,8 @@ class EventCoder:
         if noun.pos_ not in ("NOUN", "PROPN"):
             return None
         lemma = noun.lemma_.lower()
-        if lemma not in self.lexicon.classes.get("WEAPON", frozenset()) and not any(
+        weapons = self.lexicon.classes.get("WEAPON", frozenset())
+        if lemma not in weapons and not any(
             e.type == event_type for e in self.lexicon.lookup(lemma, "NOUN")
         ):
             return None
@@ -675,7 +698,11 @@ class EventCoder:
                 obj = next((c for c in child.children if c.dep_ == "pobj"), None)
                 if obj is not None:
                     spans.append(doc[obj.left_edge.i : obj.right_edge.i + 1])
-            elif child.dep_ in ("compound", "poss", "amod") and child.i < noun.i:
+            elif (
+                child.dep_ in ("compound", "poss", "amod")
+                and child.i < noun.i
+                and child.lemma_.lower() not in weapons  # "a drone strike" names no one
+            ):
                 spans.append(doc[child.left_edge.i : child.i + 1])
         for sp in spans:
             found = self._resolve(doc._.actors, sp)
@@ -763,6 +790,8 @@ class EventCoder:
         lemma = verb.lemma_.lower()
         if lemma in self.reversal:
             return False  # "lifted the curfew": the curfew was not imposed by the lifter
+        if lemma in self.observer:
+            return False  # "witnesses described the blast": they did not set it off
         if self.lexicon.light_verb(lemma):
             return True
         return verb.pos_ in ("VERB", "AUX") and not self.candidates(verb)
@@ -816,7 +845,21 @@ class EventCoder:
                     and m.token.head.lemma_.lower() in self.reversal
                 )
                 argument = argument or reversed_
-                if reversed_:
+                # "the blast", "each explosion", "Saturday's attack": a definite reference
+                definite = any(
+                    c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ in _DEFINITE)
+                    for c in m.token.children
+                )
+                # ... unless it adds a date of its own ("the protests began on Thursday")
+                own_date = ev.date_source in ("explicit", "relative") and any(
+                    ev.sentence_span[0] <= t.span[0] < ev.sentence_span[1]
+                    for t in m.token.doc._.times or []
+                    if t.value
+                )
+                if bare and ev.type in seen and definite and not own_date:
+                    # a reference, not a report: below any useful confidence
+                    ev.confidence = round(min(ev.confidence * 0.3, 0.2), 3)
+                elif reversed_:
                     ev.confidence = round(ev.confidence * 0.3, 3)
                 elif (bare and ev.type in seen) or m.background or argument:
                     ev.confidence = round(ev.confidence * 0.5, 3)
@@ -1051,6 +1094,10 @@ def _targets_through_events(events: list[Event]) -> None:
             ]  # fmt: skip
             source = earlier[-1].actor if earlier else None
         ev.target = source.model_copy() if source is not None else None
+
+
+#: determiners of a definite reference back to an action ("the blast", "each explosion")
+_DEFINITE = frozenset({"the", "this", "that", "these", "those", "each", "every"})
 
 
 #: prepositions that introduce the means or occasion of an action ("killed by sniper fire",

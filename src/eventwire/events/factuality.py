@@ -149,6 +149,33 @@ def _local(token: Token, cues: FactualityCues, result: Factuality) -> None:
             result.add(FUTURE, f"to-infinitive@{token.text}")
 
 
+#: light predicates whose other argument can frame an action as an option or a plan:
+#: "Congress has three ways: by filing a lawsuit", "Among the measures recommended is a ban"
+_FRAME_VERBS = frozenset({"be", "have"})
+
+
+def _framing_noun(pred: Token, node: Token, cues: FactualityCues, result: Factuality) -> None:
+    """An action that is one of the options / plans a light predicate lists."""
+    if pred.lemma_.lower() not in _FRAME_VERBS:
+        return
+    args: list[Token] = []
+    for c in pred.children:
+        if c is node:
+            continue
+        if c.dep_ in ("nsubj", "dobj", "attr"):
+            args.append(c)
+        elif c.dep_ == "prep" and c.lower_ == "among":
+            args.extend(x for x in c.children if x.dep_ == "pobj")
+    for a in args:
+        if a.pos_ not in ("NOUN", "PROPN"):
+            continue
+        lemma = a.lemma_.lower()
+        if lemma in cues.hypothetical:
+            result.add(HYPOTHETICAL, f"{a.text}@{pred.text}")
+        elif lemma in cues.future:
+            result.add(FUTURE, f"{a.text}@{pred.text}")
+
+
 def _infinitival(token: Token) -> bool:
     return any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
 
@@ -165,12 +192,17 @@ def factuality(trigger: Token, cues: FactualityCues, max_hops: int = 6) -> Factu
             result.add(FUTURE, phrase)
     if (
         trigger.pos_ in ("NOUN", "PROPN")
-        and trigger.dep_ in ("nsubj", "nsubjpass")
         and trigger.head.pos_ in ("VERB", "AUX")
+        and (
+            trigger.dep_ in ("nsubj", "nsubjpass")
+            or (trigger.dep_ == "attr" and trigger.head.lemma_.lower() == "be")
+        )
     ):
-        # a nominal event that is the subject of its predicate takes the predicate's
-        # modality: "if air strikes continue", "protests could erupt"
+        # a nominal event that is the subject of its predicate (or what a copula equates)
+        # takes the predicate's modality: "if air strikes continue", "protests could
+        # erupt", "the next step could be a ban"
         _local(trigger.head, cues, result)
+        _framing_noun(trigger.head, trigger, cues, result)
         node = trigger.head
     for _ in range(max_hops):
         head = node.head
@@ -212,6 +244,8 @@ def factuality(trigger: Token, cues: FactualityCues, max_hops: int = 6) -> Factu
             elif hlemma in cues.future and (node.dep_ != "dobj" or head.pos_ == "VERB"):
                 result.add(FUTURE, f"{head.text}")
             _local(head, cues, result)
+            if head.pos_ in ("VERB", "AUX") and node.dep_ == "prep":
+                _framing_noun(head, node, cues, result)
         elif head.pos_ == "ADP" and head.lower_ in cues.negation:
             result.add(NEGATED, head.lower_)
         node = head
