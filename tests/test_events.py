@@ -986,3 +986,37 @@ def test_actions_listed_as_options_or_plans_are_not_facts(
     hits = [e for e in rec.events if e.trigger.text.lower().startswith(trigger)]
     assert hits, _describe(rec.events)
     assert all(e.factuality == label for e in hits), _describe(rec.events)
+
+
+def test_conjoined_actions_in_sequence_are_two_events(extract: Extract) -> None:
+    rec = extract(
+        "Police beat the protesters at first and then fired teargas to disperse the mob.",
+        "2024-05-06",
+    )
+    assaults = [e for e in rec.events if e.type == "ASSAULT"]
+    assert {e.trigger.text for e in assaults} >= {"fired"}, _describe(rec.events)
+    assert len(assaults) == 2, _describe(rec.events)
+
+
+def test_conjoined_verbs_of_one_action_are_still_merged(extract: Extract) -> None:
+    rec = extract("Gunmen shot and killed a shopkeeper in Kano on Friday.", "2024-05-06")
+    assert len([e for e in rec.events if e.type == "ASSAULT"]) == 1, _describe(rec.events)
+
+
+def test_agent_of_a_support_verb_in_the_passive_acts(extract: Extract) -> None:
+    rec = extract("A peace march was taken out by students in Ahmedabad on Friday.", "2024-05-06")
+    assert actor_text(find(rec, "PROTEST", "march")) == "students"
+
+
+def test_a_clause_presupposed_true_keeps_its_own_factuality(extract: Extract) -> None:
+    rec = extract(
+        "It is not clear who was behind the killings, as villagers have blamed the militia.",
+        "2024-05-06",
+    )
+    assert find(rec, "ACCUSE", "blamed").factuality == "asserted"
+
+
+def test_a_person_declining_is_a_refusal_but_falling_exports_are_not(extract: Extract) -> None:
+    rec = extract("Ruiz asked the chairman to delay the vote, but the chairman declined.")
+    assert find(rec, "REJECT", "declined").factuality == "asserted"
+    assert not extract("Coffee exports declined in March.").events

@@ -1046,7 +1046,7 @@ def _tense(doc: Doc, start: int, end: int) -> Tense:
             and not (tok.dep_ in ("acl", "amod") and tok.tag_ == "VBN")  # "shares tendered by"
         ):
             break
-        if tok.head is tok:
+        if tok.head.i == tok.i:
             break
         tok = tok.head
     if tok.pos_ not in ("VERB", "AUX"):
@@ -1586,7 +1586,7 @@ def linked_time(trigger: Token, times: list[record.Time]) -> record.Time | None:
     ancestors: dict[int, int] = {}
     tok = trigger
     for steps in range(1, 40):
-        if tok.head is tok:
+        if tok.head.i == tok.i:
             break
         tok = tok.head
         ancestors.setdefault(tok.i, steps)
@@ -1611,7 +1611,7 @@ def linked_time(trigger: Token, times: list[record.Time]) -> record.Time | None:
                 if cur.i in ancestors:
                     rank = (1, ancestors[cur.i], 0)
                 break
-            if cur.head is cur:
+            if cur.head.i == cur.i:
                 if cur.i in ancestors:
                     rank = (1, ancestors[cur.i], 0)
                 break

@@ -327,11 +327,11 @@ class ActorIndex:
                 actors: list[record.Actor] = []
                 for c in sorted(conjuncts, key=lambda t: t.i):
                     s, e = np_extent(c)
-                    if c is root:
+                    if c.i == root.i:
                         # the root's own phrase stops before its first conjunct
                         first_conj = (
-                            min(x.i for x in conjuncts if x is not root and x.i > root.i)
-                            if any(x.i > root.i for x in conjuncts if x is not root)
+                            min(x.i for x in conjuncts if x.i != root.i and x.i > root.i)
+                            if any(x.i > root.i for x in conjuncts if x.i != root.i)
                             else e
                         )
                         e = min(e, first_conj)

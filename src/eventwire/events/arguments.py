@@ -218,7 +218,7 @@ def controller(verb: Token, depth: int = 0) -> Argument | None:
     if depth > 4:
         return None
     head = verb.head
-    if head is verb:
+    if head.i == verb.i:
         return None
     dep = verb.dep_
     if dep in ("acl", "relcl") and head.pos_ in ("NOUN", "PROPN", "PRON"):
@@ -449,6 +449,11 @@ def nominal_arguments(
                 if agent:
                     args.actor = Argument(agent[0], "acl>agent>pobj")
                     break
+    if args.actor is None and trigger.dep_ == "nsubjpass" and is_support_verb(trigger.head):
+        # "a peace march was taken out by the Gandhians", "talks were held by the envoys"
+        agent = _prep_object(trigger.head, ("by",))
+        if agent:
+            args.actor = Argument(agent[0], "nsubjpass<head>agent>pobj")
     if args.actor is None and trigger.dep_ == "pobj" and trigger.head.lower_ == "for":
         # "X claimed responsibility for the bombing": X is the bombing's actor
         noun = trigger.head.head

@@ -92,6 +92,7 @@ class EventCoder:
         self.reversal = discourse.get("reversal", frozenset())
         self.interview = discourse.get("interview", frozenset())
         self.observer = discourse.get("observer", frozenset())
+        self.sequence = discourse.get("sequence", frozenset())
         self.implicit_actors = _implicit_actors()
         self._candidate_cache: tuple[Doc | None, dict[int, list[TriggerEntry]]] = (None, {})
         #: per-doc indexes while a doc is coded: times, places, paragraph starts, focus place
@@ -273,11 +274,23 @@ class EventCoder:
                 o = by_token.get(other_i)
                 if o is None or o is m or o.token.i in dropped or o.entry.type != m.entry.type:
                     continue
+                if self._in_sequence(m.token, o.token):
+                    continue  # "lathicharged and then fired teargas": two actions
                 # keep the verb (it carries the arguments); the noun adds its cues
                 keep, drop = (m, o) if _is_verbal(m.token) or not _is_verbal(o.token) else (o, m)
                 keep.extra_tokens.append(drop.token)
                 dropped.add(drop.token.i)
         return [m for m in mentions if m.token.i not in dropped]
+
+    def _in_sequence(self, a: Token, b: Token) -> bool:
+        """Two conjoined verbs whose second is marked as coming later ("then", "later")."""
+        if b.dep_ == "conj" and b.head.i == a.i:
+            second = b
+        elif a.dep_ == "conj" and a.head.i == b.i:
+            second = a
+        else:
+            return False
+        return any(c.dep_ == "advmod" and c.lower_ in self.sequence for c in second.children)
 
     @staticmethod
     def _linked(token: Token) -> list[int]:
@@ -808,7 +821,7 @@ class EventCoder:
         node = prep
         for _ in range(3):
             node = node.head
-            if node is node.head:
+            if node.i == node.head.i:
                 break
             if node.pos_ == "ADP" or node.dep_ == "prep":
                 phrase = tok.doc[node.i : prep.i + 1].text.lower()
@@ -851,12 +864,19 @@ class EventCoder:
                     for c in m.token.children
                 )
                 # ... unless it adds a date of its own ("the protests began on Thursday")
-                own_date = ev.date_source in ("explicit", "relative") and any(
+                own_detail = ev.date_source in ("explicit", "relative") and any(
                     ev.sentence_span[0] <= t.span[0] < ev.sentence_span[1]
                     for t in m.token.doc._.times or []
                     if t.value
                 )
-                if bare and ev.type in seen and definite and not own_date:
+                # ... or a place of its own ("the attack in the London Bridge district")
+                own_detail = own_detail or (
+                    ev.location_source == "sentence"
+                    and ev.location is not None
+                    and ev.location.span is not None
+                    and ev.sentence_span[0] <= ev.location.span[0] < ev.sentence_span[1]
+                )
+                if bare and ev.type in seen and definite and not own_detail:
                     # a reference, not a report: below any useful confidence
                     ev.confidence = round(min(ev.confidence * 0.3, 0.2), 3)
                 elif reversed_:

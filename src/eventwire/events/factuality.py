@@ -141,12 +141,16 @@ def _local(token: Token, cues: FactualityCues, result: Factuality) -> None:
         # "had to fire": a past obligation that was met
         past_obligation = glemma == "have" and gov.tag_ == "VBD"
         if (
-            gov is not token
+            gov.i != token.i
             and glemma not in cues.implicative
             and glemma not in cues.speech
             and not past_obligation
         ):
             result.add(FUTURE, f"to-infinitive@{token.text}")
+
+
+#: conjunctions that present their clause as true whatever the main clause's modality
+_FACTIVE_MARKS = frozenset({"while", "as", "because", "although", "though", "whereas"})
 
 
 #: light predicates whose other argument can frame an action as an option or a plan:
@@ -160,7 +164,7 @@ def _framing_noun(pred: Token, node: Token, cues: FactualityCues, result: Factua
         return
     args: list[Token] = []
     for c in pred.children:
-        if c is node:
+        if c.i == node.i:
             continue
         if c.dep_ in ("nsubj", "dobj", "attr"):
             args.append(c)
@@ -187,7 +191,7 @@ def factuality(trigger: Token, cues: FactualityCues, max_hops: int = 6) -> Factu
     node = trigger
     if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ == "pobj":
         prep = trigger.head
-        phrase = f"{prep.head.lower_} {prep.lower_}" if prep.head is not prep else prep.lower_
+        phrase = f"{prep.head.lower_} {prep.lower_}" if prep.head.i != prep.i else prep.lower_
         if phrase in cues.future_preps or prep.lower_ in cues.future_preps:
             result.add(FUTURE, phrase)
     if (
@@ -206,11 +210,17 @@ def factuality(trigger: Token, cues: FactualityCues, max_hops: int = 6) -> Factu
         node = trigger.head
     for _ in range(max_hops):
         head = node.head
-        if head is node or node.dep_ not in _CLIMB_DEPS:
+        if head.i == node.i or node.dep_ not in _CLIMB_DEPS:
             break
         # relative clauses and participle modifiers are islands: "vowed revenge for
         # the commander, who was killed" does not make the killing future
         if node.dep_ == "relcl" or (node.dep_ == "acl" and not _infinitival(node)):
+            break
+        # so are clauses whose truth their conjunction presupposes: "..., as locals have
+        # blamed IS", "while Kerry negotiates with Russia", "because police raided it"
+        if node.dep_ == "advcl" and any(
+            c.dep_ == "mark" and c.lower_ in _FACTIVE_MARKS for c in node.children
+        ):
             break
         hlemma = head.lemma_.lower()
         if (
@@ -228,7 +238,7 @@ def factuality(trigger: Token, cues: FactualityCues, max_hops: int = 6) -> Factu
             particles = [
                 c.lower_
                 for c in head.children
-                if c.dep_ in ("prt", "prep", "aux") and c is not node
+                if c.dep_ in ("prt", "prep", "aux") and c.i != node.i
             ]
             phrases = {f"{hlemma} {p}" for p in particles}
             if phrases & cues.negation:
