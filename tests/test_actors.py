@@ -540,3 +540,11 @@ def test_cased_only_alias_is_an_entity_in_mixed_case_only(nlp: Language) -> None
     caps = nlp("THE FIGHTING IS OVER, SAYS MAYOR")
     assert all(e.text != "IS" for e in caps.ents)
     assert resolve(nlp, "Locals blamed IS for the killings.", "IS").country == "IMG"  # type: ignore[union-attr]
+
+
+def test_role_in_a_relative_clause_gives_country(nlp: Language) -> None:
+    doc = nlp(
+        "Tomas Berg, who served as Norway's ambassador to Chile until May, said the talks failed."
+    )
+    berg = entity_named(doc._.actors, "Berg")
+    assert berg.country == "NOR"  # the ambassador's own country, not the host's

@@ -401,6 +401,10 @@ def _countries(cues: list[Cue]) -> list[str]:
     return out
 
 
+#: verbs of a relative clause that give a person's role ("who served as ambassador")
+_ROLE_VERBS = frozenset({"be", "serve", "work", "act", "remain"})
+
+
 def analyse_person(
     tok: Token, ent: Span, kb: ActorKB, *, use_nearest: bool = True
 ) -> Mention | None:
@@ -476,7 +480,15 @@ def analyse_person(
         and tok.head.ent_type_ != "PERSON"
     ):
         appos.append(tok.head)
-    for ap in appos[:2]:
+    # a role given in a relative clause: "Derek Mitchell, who served as U.S. ambassador"
+    for rel in tok.rights:
+        if rel.dep_ == "relcl" and rel.lemma_.lower() in _ROLE_VERBS:
+            for c in rel.children:
+                if c.dep_ in ("attr", "oprd"):
+                    appos.append(c)
+                elif c.dep_ == "prep" and c.lower_ == "as":
+                    appos.extend(x for x in c.children if x.dep_ == "pobj")
+    for ap in appos[:3]:
         a_start, a_end = np_extent(ap)
         if m.sector is None or m.country is None:
             a_sect = sector_of(doc, a_start, a_end, ap.i, kb)
