@@ -1020,3 +1020,26 @@ def test_a_person_declining_is_a_refusal_but_falling_exports_are_not(extract: Ex
     rec = extract("Ruiz asked the chairman to delay the vote, but the chairman declined.")
     assert find(rec, "REJECT", "declined").factuality == "asserted"
     assert not extract("Coffee exports declined in March.").events
+
+
+@pytest.mark.parametrize(
+    ("sentence", "type_", "trigger"),
+    [
+        ("Hundreds of farmers blocked the main highway into Nairobi on Friday.", "PROTEST", "blocked"),
+        ("The governor shortened the nightly curfew by two hours on Friday.", "CONCEDE", "shortened"),
+        ("The government accepted the rebels' demands on Friday.", "CONCEDE", "accepted"),
+        ("Opposition leaders said they forgave the president.", "SUPPORT", "forgave"),
+    ],
+)  # fmt: skip
+def test_yielding_blocking_and_forgiving(
+    extract: Extract, sentence: str, type_: str, trigger: str
+) -> None:
+    assert find(extract(sentence, "2024-05-06"), type_, trigger).factuality == "asserted"
+
+
+def test_an_accepted_offer_is_still_agreement(extract: Extract) -> None:
+    find(
+        extract("The rebels accepted the government's offer of talks.", "2024-05-06"),
+        "AGREE",
+        "accepted",
+    )
