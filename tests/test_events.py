@@ -1043,3 +1043,12 @@ def test_an_accepted_offer_is_still_agreement(extract: Extract) -> None:
         "AGREE",
         "accepted",
     )
+
+
+def test_a_definite_institution_without_country_is_the_actors_own(extract: Extract) -> None:
+    rec = extract(
+        "Kenyan opposition leader Ruth Wambui urged the administration to free the detainees.",
+        "2024-05-06",
+    )
+    ev = find(rec, "REQUEST", "urged")
+    assert ev.target is not None and ev.target.country == "KEN", _describe(rec.events)

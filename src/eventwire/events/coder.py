@@ -473,6 +473,7 @@ class EventCoder:
         people = self.lexicon.classes.get("PEOPLE", frozenset())
         actor = _with_home_country(actor, home, people)
         target = _with_home_country(target, home, people)
+        target = _own_institution(target, actor)
         m.fact = factuality(tok, self.cues)
         m.mode = entry.mode or self._mode(m)
         sent = sentence_of(tok)
@@ -1059,6 +1060,29 @@ def _with_home_country(
             return actor.model_copy(update={"country": home, "sector": "CVL"})
         return actor  # not recognisably an actor ("the area", "it")
     return actor.model_copy(update={"country": home})
+
+
+#: sectors of a state's own institutions ("the administration", "the security services")
+_DOMESTIC_SECTORS = frozenset({"GOV", "LEG", "JUD", "COP", "MIL", "SPY"})
+
+
+def _own_institution(target: Actor | None, actor: Actor | None) -> Actor | None:
+    """A definite state institution named without a country ("Schiff called on **the
+    administration**", "MPs questioned **the security services**") is the actor's own."""
+    if (
+        target is None
+        or target.country
+        or target.sector not in _DOMESTIC_SECTORS
+        or actor is None
+        or not actor.country
+        or len(actor.country) != 3
+        or actor.country in ("UNO", "EUR", "IGO", "NGO", "ISM", "IMG", "MNC")
+    ):
+        return target
+    words = (target.text or "").lower().split()
+    if not words or words[0] not in ("the", "its", "their", "his", "her", "our"):
+        return target
+    return target.model_copy(update={"country": actor.country})
 
 
 def _share_entity_countries(events: list[Event], actors: Any) -> None:
