@@ -1052,3 +1052,25 @@ def test_a_definite_institution_without_country_is_the_actors_own(extract: Extra
     )
     ev = find(rec, "REQUEST", "urged")
     assert ev.target is not None and ev.target.country == "KEN", _describe(rec.events)
+
+
+def test_trigger_words_inside_descriptive_modifiers_are_not_events(extract: Extract) -> None:
+    rec = extract(
+        "Aid workers reached the riot-torn town of Kawali on Friday to help a frightened and "
+        "intimidated population.",
+        "2024-05-06",
+    )
+    assert not [e for e in rec.events if e.type in ("PROTEST", "THREATEN")], _describe(rec.events)
+
+
+def test_witnesses_during_a_raid_are_not_its_actors(extract: Extract) -> None:
+    rec = extract(
+        "Police raided three houses in Leeds on Monday. Local residents reported hearing "
+        "gunshots during the raids.",
+        "2024-05-06",
+    )
+    for ev in rec.events:
+        if ev.type == "COERCE":
+            assert ev.actor is None or "residents" not in (ev.actor.text or ""), _describe(
+                rec.events
+            )

@@ -486,8 +486,12 @@ def nominal_arguments(
         and trigger.head.head.pos_ == "VERB"
         and trigger.head.head.lemma_.lower() not in words("victim_verb")
         and (
-            trigger.head.lower_ in ("in", "during")
-            or (event_type in PARTICIPATION_TYPES and trigger.head.lower_ in ("over", "at"))
+            trigger.head.lower_ == "in"
+            or (
+                # "heard gunshots during the raids": the subject only witnessed them
+                event_type in PARTICIPATION_TYPES
+                and trigger.head.lower_ in ("during", "over", "at")
+            )
         )
     ):
         # "protesters took part in a rally": the clause subject takes part

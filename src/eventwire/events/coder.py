@@ -93,6 +93,7 @@ class EventCoder:
         self.interview = discourse.get("interview", frozenset())
         self.observer = discourse.get("observer", frozenset())
         self.sequence = discourse.get("sequence", frozenset())
+        self.compound_adjective = discourse.get("compound_adjective", frozenset())
         self.implicit_actors = _implicit_actors()
         self._candidate_cache: tuple[Doc | None, dict[int, list[TriggerEntry]]] = (None, {})
         #: per-doc indexes while a doc is coded: times, places, paragraph starts, focus place
@@ -116,8 +117,11 @@ class EventCoder:
         return found
 
     def _candidates(self, token: Token) -> list[TriggerEntry]:
-        if token.dep_ in _SKIP_DEPS:
-            return []  # "attack helicopters", "the fortified zone", "wounded soldiers"
+        if token.dep_ in _SKIP_DEPS or (token.dep_ == "conj" and token.head.dep_ in _SKIP_DEPS):
+            return []  # "attack helicopters", "the fortified zone", "frightened and intimidated"
+        nxt = token.nbor(1) if token.i + 2 < len(token.doc) else None
+        if nxt is not None and nxt.text == "-" and nxt.nbor(1).lower_ in self.compound_adjective:
+            return []  # "riot-torn", "war-ravaged", "strike-hit"
         pos = (
             "VERB"
             if token.pos_ in ("VERB", "AUX")
