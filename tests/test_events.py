@@ -1074,3 +1074,14 @@ def test_witnesses_during_a_raid_are_not_its_actors(extract: Extract) -> None:
             assert ev.actor is None or "residents" not in (ev.actor.text or ""), _describe(
                 rec.events
             )
+
+
+def test_a_date_possessor_is_not_an_actor_and_adds_no_detail(extract: Extract) -> None:
+    text = (
+        "Gunmen attacked a bus station in Kano on Saturday, killing five people. Parents of "
+        "one of the gunmen said they were shocked by Saturday's attack."
+    )
+    rec = extract(text, "2024-05-06")
+    refs = [e for e in rec.events if e.trigger.text == "attack"]
+    assert all(e.actor is None or e.actor.text != "Saturday" for e in refs)
+    assert not refs, _describe(rec.events)  # a reference back to the reported attack

@@ -430,7 +430,7 @@ def nominal_arguments(
     the noun as object is a support verb whose subject acts: "held talks")."""
     args = Arguments()
     poss = _child(trigger, {"poss"})
-    if poss is not None:
+    if poss is not None and poss.ent_type_ not in ("DATE", "TIME"):  # not "Saturday's attack"
         args.actor = Argument(poss, "poss")
     else:
         agent = _prep_object(trigger, ("by",))

@@ -67,6 +67,8 @@ class Mention:
     mode: str | None = None
     segment: str | None = None
     background: bool = False
+    #: the date came from a time expression syntactically linked to the trigger
+    dated_here: bool = False
 
     @property
     def sent(self) -> Span:
@@ -559,6 +561,12 @@ class EventCoder:
                     break
         if linked is not None and not _is_point(linked):
             linked = None
+        # a date inside the trigger's own phrase ("Saturday's attack") names the action
+        # referred to; it adds nothing of its own
+        own = arg.noun_phrase(m.token) if not _is_verbal(m.token) else None
+        m.dated_here = linked is not None and not (
+            own is not None and own.start_char <= linked.span[0] < own.end_char
+        )
         sent = sentence_of(m.token)
         text = text_of(doc)
         if linked is None:
@@ -869,11 +877,7 @@ class EventCoder:
                     for c in m.token.children
                 )
                 # ... unless it adds a date of its own ("the protests began on Thursday")
-                own_detail = ev.date_source in ("explicit", "relative") and any(
-                    ev.sentence_span[0] <= t.span[0] < ev.sentence_span[1]
-                    for t in m.token.doc._.times or []
-                    if t.value
-                )
+                own_detail = m.dated_here
                 # ... or a place of its own ("the attack in the London Bridge district")
                 own_detail = own_detail or (
                     ev.location_source == "sentence"
