@@ -306,6 +306,9 @@ def eval_cmd(
     for g, res in zip(gold, pipeline.process(articles), strict=True):
         if isinstance(res, Failure):
             raise _fail(f"{g.path}: {res.problem}", 1)
+        for w in res.warnings:
+            if "failed (" in w:  # a stage that crashed: the figures would silently drop
+                _warn(w)
         records.append(res)
     scores = evaluate(gold, records)
     figures = scores.figures()
