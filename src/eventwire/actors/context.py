@@ -130,22 +130,20 @@ def country_votes(doc: Doc, kb: ActorKB) -> Counter[str]:
     text = text_of(doc)
     n_letters = sum(map(str.isalpha, text))
     if n_letters and sum(map(str.isupper, text)) < 0.005 * n_letters:
+        toks = list(doc)  # one Token object per position (each doc[i] builds a new one)
+        lowers = [t.lower_ for t in toks]
+        tags = [t.pos_ for t in toks]
         i = 0
-        while i < len(doc):
-            tok = doc[i]
-            pair = doc[i : i + 2].text.lower() if i + 1 < len(doc) else ""
-            if pair and doc[i + 1].pos_ in ("PROPN", "NOUN") and ("~" + pair) in cities:
-                votes[cities["~" + pair][1]] += 1  # "west bengal", "tamil nadu"
-                i += 2
-                continue
-            if (
-                tok.pos_ == "PROPN"
-                and len(tok.text) >= 4
-                and not tok.is_stop
-                and not kb.sector_phrase([tok.lower_])
-            ):
-                hit = cities.get("~" + tok.lower_)
-                if hit is not None:
+        while i < len(toks):
+            if i + 1 < len(toks) and tags[i + 1] in ("PROPN", "NOUN"):
+                pair = "~" + (toks[i].text_with_ws + toks[i + 1].text).lower()
+                if pair in cities:
+                    votes[cities[pair][1]] += 1  # "west bengal", "tamil nadu"
+                    i += 2
+                    continue
+            if tags[i] == "PROPN" and len(lowers[i]) >= 4:
+                hit = cities.get("~" + lowers[i])
+                if hit is not None and not toks[i].is_stop and not kb.sector_phrase([lowers[i]]):
                     votes[hit[1]] += 1
             i += 1
     return votes

@@ -9,6 +9,8 @@ and line) and the rest still loads.
 
 from __future__ import annotations
 
+import functools
+
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -273,6 +275,11 @@ class ActorKB:
 
     def country_name(self, code: str | None) -> str | None:
         return self.countries.get(code) if code else None
+
+    @functools.cached_property
+    def sector_heads(self) -> frozenset[str]:
+        """The last words of all sector phrases: a token that is none of them heads none."""
+        return frozenset(phrase[-1] for phrase in self.sectors)
 
     def sector_phrase(self, words: Sequence[str]) -> SectorEntry | None:
         """Entry for exactly these lower-case words (lemmas or forms)."""

@@ -192,6 +192,9 @@ def _phrase_at(doc: Doc, end: int, lo: int, kb: ActorKB) -> tuple[SectorEntry, i
     longest = min(kb.max_phrase, end - lo)
     if longest <= 0:
         return None
+    last = doc[end - 1]
+    if _lower(last) not in kb.sector_heads and _lemma(last) not in kb.sector_heads:
+        return None  # no phrase ends with this word (most tokens)
     # the words of the longest window, once (slicing spans for every length was the
     # stage's hot spot)
     toks = [doc[i] for i in range(end - longest, end)]

@@ -119,6 +119,9 @@ class EventCoder:
         return found
 
     def _candidates(self, token: Token) -> list[TriggerEntry]:
+        heads = self.lexicon.head_words
+        if token.lemma_.lower() not in heads and token.lower_ not in heads:
+            return []  # most tokens: no entry can match
         if token.dep_ in _SKIP_DEPS or (token.dep_ == "conj" and token.head.dep_ in _SKIP_DEPS):
             return []  # "attack helicopters", "the fortified zone", "frightened and intimidated"
         nxt = token.nbor(1) if token.i + 2 < len(token.doc) else None

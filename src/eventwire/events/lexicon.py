@@ -227,6 +227,11 @@ class Lexicon:
         """(lemma, pos) to look a token up with, after ``lemma_fixes.tsv`` ("staged" -> "stage")."""
         return self.lemma_fixes.get(form.lower(), (lemma.lower(), pos))
 
+    @functools.cached_property
+    def head_words(self) -> frozenset[str]:
+        """Every word a token must show (as lemma or form) to be a trigger candidate."""
+        return frozenset(lemma for lemma, _ in self.triggers) | frozenset(self.lemma_fixes)
+
     def lookup(self, lemma: str, pos: str) -> list[TriggerEntry]:
         """The entries for a head lemma and coarse POS (``VERB`` or ``NOUN``)."""
         return self.triggers.get((lemma.lower(), pos), [])
