@@ -10,7 +10,6 @@ and line) and the rest still loads.
 from __future__ import annotations
 
 import functools
-
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
