@@ -198,9 +198,14 @@ def main(argv: list[str] | None = None) -> int:
                     local_n += 1
                     local_ok += d <= KM
                 if d > KM and args.misses is not None:
-                    misses.append(f"GEO\t{g.text}\t{p.name},{p.country},{p.feature}\t{d:.0f}km")
+                    misses.append(
+                        f"GEO\t{g.text}\t{p.name},{p.country},{p.feature}\t{d:.0f}km"
+                        f"\t{text[max(0, g.start - 60) : g.end + 40]!r}"
+                    )
             elif args.misses is not None:
-                misses.append(f"UNRES\t{g.text}\t{g.type}")
+                misses.append(
+                    f"UNRES\t{g.text}\t{g.type}\t{text[max(0, g.start - 60) : g.end + 40]!r}"
+                )
 
         # resolution given correct recognition: gold spans as the only entities
         ents = []

@@ -20,7 +20,13 @@ from eventwire.places import (
     linked_place,
     resolve_doc,
 )
-from eventwire.places.gazetteer import _add_curated, _Builder, distance_km, load_country_codes
+from eventwire.places.gazetteer import (
+    _add_curated,
+    _Builder,
+    distance_km,
+    load_country_codes,
+    load_country_points,
+)
 from eventwire.places.normalize import normalize
 
 
@@ -411,3 +417,222 @@ def test_gold_dev_locations_are_found(nlp) -> None:  # type: ignore[no-untyped-d
     if total == 0:
         pytest.skip("no located events in the dev gold")
     assert hit / total >= 0.8
+
+
+# ---------------------------------------------------------------- country points, subdivisions, counties
+
+
+def test_countries_stand_at_their_geonames_point(gaz: Gazetteer) -> None:
+    us = next(c for c in gaz.lookup("United States") if c.feature == "country")
+    assert us.lat == pytest.approx(39.76, abs=0.01) and us.lon == pytest.approx(-98.5, abs=0.01)
+    canada = next(c for c in gaz.lookup("Canada") if c.feature == "country")
+    assert canada.lon == pytest.approx(-113.64, abs=0.01)
+    # countries without an entry in country_points.tsv keep the packaged point
+    france = next(c for c in gaz.lookup("France") if c.feature == "country")
+    assert (france.lat, france.lon) == (46.0, 2.0)
+
+
+def test_country_points_file_is_checked(tmp_path: Path) -> None:
+    (tmp_path / "country_points.tsv").write_text("# c\nUS\t39.76\t-98.5\tok\n", encoding="utf-8")
+    assert load_country_points(tmp_path) == {"US": (39.76, -98.5)}
+    (tmp_path / "country_points.tsv").write_text("USA\t39.76\t-98.5\n", encoding="utf-8")
+    with pytest.raises(DataFileError) as err:
+        load_country_points(tmp_path)
+    assert "country_points.tsv:1" in str(err.value)
+    assert load_country_points(tmp_path / "absent") == {}
+
+
+def test_uk_nations_are_subdivisions_with_population(gaz: Gazetteer) -> None:
+    for name in ("England", "Scotland", "Wales", "Northern Ireland"):
+        best = gaz.lookup(name)[0]
+        assert (best.feature, best.country, best.name) == ("admin1", "GBR", name)
+        assert best.population > 1_000_000
+
+
+def test_cities_take_the_subdivision_of_their_own_match(gaz: Gazetteer) -> None:
+    # GeoNames cuts England in one admin1 code, countrystatecity in counties: each city
+    # gets its county, and the county its cities' population
+    kent = gaz.lookup("Kent")[0]
+    assert (kent.feature, kent.country) == ("admin1", "GBR") and kent.population > 500_000
+    lyon = next(c for c in gaz.lookup("Lyon") if c.feature == "city")
+    assert lyon.admin1
+
+
+def test_us_counties(gaz: Gazetteer) -> None:
+    pytest.importorskip("zipcodes")
+    orange = gaz.lookup("Orange County")
+    assert orange and orange[0].feature == "admin2" and orange[0].admin1 == "California"
+    assert {c.admin1 for c in orange} >= {"California", "Florida", "New York"}
+    assert 33 < orange[0].lat < 34.5 and -118.5 < orange[0].lon < -117
+    saint = [c.id for c in gaz.lookup("Saint Croix County") if c.feature == "admin2"]
+    assert saint and saint == [
+        c.id for c in gaz.lookup("St. Croix County") if c.feature == "admin2"
+    ]
+
+
+def test_news_abbreviations_and_airport_names(gaz: Gazetteer) -> None:
+    assert gaz.lookup("B.C.")[0].name == "British Columbia"
+    assert {c.country for c in gaz.lookup("WA")} >= {"USA", "AUS"}
+    assert any(c.code == "AMS" for c in gaz.lookup("Schiphol"))
+    assert any(c.code == "IAD" for c in gaz.lookup("Dulles International Airport"))
+
+
+def test_county_in_context(nlp) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("zipcodes")
+    _, places = places_of(
+        nlp, "Deputies in Orange County, Florida, searched a lake near Orlando on Monday."
+    )
+    county = by_text(places, "Orange County")
+    assert (county.feature, county.admin1) == ("admin2", "Florida")
+
+
+# ---------------------------------------------------------------- recognition rules
+
+
+def _with_ents(nlp, text: str, ents: list[tuple[str, str]]) -> Doc:  # type: ignore[no-untyped-def]
+    """``text`` parsed, with exactly these (surface, label) entities."""
+    doc = nlp(text)
+    spans = []
+    for surface, label in ents:
+        start = text.index(surface)
+        span = doc.char_span(start, start + len(surface), label=label)
+        assert span is not None
+        spans.append(span)
+    doc.set_ents(spans, default="outside")
+    return doc
+
+
+def test_split_name_fragments_are_joined(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = _with_ents(
+        nlp,
+        "The delegation of Trinidad and Tobago left early.",
+        [("Trinidad", "GPE"), ("Tobago", "PERSON")],
+    )
+    places = find_places(doc)
+    assert [(p.text, p.country, p.feature) for p in places] == [
+        ("Trinidad and Tobago", "TTO", "country")
+    ]
+    doc = _with_ents(
+        nlp, "Rain fell on Baja California today.", [("Baja", "GPE"), ("California", "GPE")]
+    )
+    assert [(p.text, p.country) for p in find_places(doc)] == [("Baja California", "MEX")]
+
+
+def test_unknown_name_opening_with_a_place_is_that_place(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = _with_ents(
+        nlp, "Crowds filled the Manila Cathedral on Sunday.", [("Manila Cathedral", "FAC")]
+    )
+    assert [(p.text, p.country) for p in find_places(doc)] == [("Manila", "PHL")]
+    # but a street or a river named after a place is not in it
+    doc = _with_ents(nlp, "Smoke rose over Hampton Avenue on Sunday.", [("Hampton Avenue", "FAC")])
+    assert [(p.text, p.name) for p in find_places(doc)] == [("Hampton Avenue", None)]
+
+
+def test_trailing_adjective_is_trimmed(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = _with_ents(
+        nlp,
+        "Cool water spread in the eastern Pacific equatorial region.",
+        [("Pacific equatorial", "LOC")],
+    )
+    places = find_places(doc)
+    assert [(p.text, p.feature) for p in places] == [("Pacific", "sea")]
+
+
+def test_a_name_only_an_airport_has_is_the_airport(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = _with_ents(nlp, "Flights landed at Schiphol overnight.", [("Schiphol", "LOC")])
+    assert [(p.feature, p.country) for p in find_places(doc)] == [("airport", "NLD")]
+
+
+def test_country_acronym_tagged_org_is_rescued(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = _with_ents(nlp, "Investors from the UAE arrived.", [("UAE", "ORG")])
+    assert [(p.text, p.country) for p in find_places(doc)] == [("UAE", "ARE")]
+    doc = _with_ents(nlp, "Reporters from the BBC arrived.", [("BBC", "ORG")])
+    assert find_places(doc) == []
+
+
+def test_city_of_cue_makes_a_place(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = _with_ents(
+        nlp, "Police in the city of Lyon were searching for a man.", [("Lyon", "PERSON")]
+    )
+    assert [(p.text, p.country) for p in find_places(doc)] == [("Lyon", "FRA")]
+    doc = _with_ents(nlp, "Police asked Lyon to stay.", [("Lyon", "PERSON")])
+    assert find_places(doc) == []
+
+
+def test_unknown_place_inside_a_known_one(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = _with_ents(
+        nlp,
+        "A man was shot on Zorblax Road in Belfast on Friday.",
+        [("Zorblax Road", "FAC"), ("Belfast", "GPE")],
+    )
+    road = by_text(find_places(doc), "Zorblax Road")
+    assert (road.name, road.country, road.feature) == ("Zorblax Road, Belfast", "GBR", "locality")
+    assert road.lat is not None and abs(road.lat - 54.6) < 0.2
+    # "near" is no containment
+    doc = _with_ents(
+        nlp,
+        "A man was shot on Zorblax Road near Belfast on Friday.",
+        [("Zorblax Road", "FAC"), ("Belfast", "GPE")],
+    )
+    assert by_text(find_places(doc), "Zorblax Road").name is None
+
+
+# ---------------------------------------------------------------- caseless text
+
+_CASELESS = (
+    "curfew was imposed in the town of kalol after a mob torched shops near the zorpur bus "
+    "stand. police said the mob later gathered near the station. in nadiad, two people were "
+    "hurt when police fired teargas. officials in gujarat said the situation was under "
+    "control. a shopkeeper who lived in zorpur village in anand was arrested.areas.in surat "
+    "stayed calm."
+)
+
+
+def test_caseless_documents_are_detected(nlp) -> None:  # type: ignore[no-untyped-def]
+    from eventwire.places.caseless import is_caseless
+
+    assert is_caseless(nlp(_CASELESS))
+    assert is_caseless(nlp("POLICE FIRED TEARGAS IN THE TOWN ON MONDAY. " * 3))
+    assert not is_caseless(
+        nlp("Police fired teargas in Nadiad. Officials said it was calm. It rained.")
+    )
+
+
+def test_caseless_places_are_found_in_the_article_country(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, places = places_of(nlp, _CASELESS)
+    found = {p.text: p for p in places}
+    for name in ("kalol", "nadiad", "gujarat", "anand", "surat"):
+        assert found[name].country == "IND", name
+    # an unknown name next to a place noun stays, unresolved; words never become places
+    assert "zorpur bus stand" in found and found["zorpur bus stand"].name is None
+    village = found["zorpur"]
+    assert (village.name, village.country, village.feature) == ("Zorpur, Anand", "IND", "locality")
+    assert not {"police", "mob", "station", "curfew", "teargas"} & set(found)
+
+
+def test_caseless_names_stay_in_the_article_countries(nlp) -> None:  # type: ignore[no-untyped-def]
+    # "chota" alone is a town in Peru; in an article about India it is no place of Peru
+    text = (
+        "baroda: police fired teargas in vadodara on monday. a mob gathered near the chota "
+        "bazaar. officials in gujarat said the town was calm. curfew stayed in nadiad."
+    )
+    _, places = places_of(nlp, text)
+    assert places and all(p.country in (None, "IND") for p in places)
+    assert any(p.text == "chota bazaar" for p in places)
+
+
+def test_cased_text_gets_no_caseless_places(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, places = places_of(
+        nlp, "Police said the mob gathered near the Zorpur bus stand. It was calm."
+    )
+    assert all(p.text != "Zorpur bus stand" or p.name is None for p in places)
+    _, places = places_of(
+        nlp, "Curfew was imposed in the town. Officials said it was calm. Rain fell."
+    )
+    assert places == []
+
+
+def test_linking_through_a_nominal_gerund(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc, places = places_of(nlp, "One person was killed in police firing in Surat on Monday.")
+    place = linked_place(_trigger(doc, "killed"), places)
+    assert place is not None and place.text == "Surat"

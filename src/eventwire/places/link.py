@@ -72,6 +72,19 @@ def linking_rules() -> tuple[dict[str, _Rule], dict[str, _Rule], frozenset[str]]
     return preps, deps, frozenset(passing)
 
 
+_NOMINAL_DEPS = frozenset({"acl", "pobj", "dobj", "nsubj", "nsubjpass", "compound", "conj"})
+
+
+def _nominal(tok: Token) -> bool:
+    """A gerund used as a noun ("killed in police **firing** in limkheda"): tagged VBG,
+    attached as a noun is, and without a subject or object of its own."""
+    if tok.tag_ != "VBG" or tok.dep_ not in _NOMINAL_DEPS:
+        return False
+    if tok.dep_ == "acl" and tok.head.pos_ not in ("NOUN", "PROPN"):
+        return False
+    return not any(c.dep_ in ("nsubj", "nsubjpass", "dobj", "ccomp", "xcomp") for c in tok.children)
+
+
 def _climb(root: Token, target: Token) -> tuple[_Rule, int, bool] | None:
     """(rule, hops, via_qualifier) when ``root`` reaches ``target`` within its clause.
 
@@ -104,7 +117,9 @@ def _climb(root: Token, target: Token) -> tuple[_Rule, int, bool] | None:
                 rule = preps[tok.lower_]
         if head == target:
             return (rule, hops, qualifier) if rule is not None else None
-        if head.pos_ in ("VERB", "AUX") or tok.dep_ in _CLAUSE_DEPS:
+        if (head.pos_ in ("VERB", "AUX") and not _nominal(head)) or (
+            tok.dep_ in _CLAUSE_DEPS and not _nominal(tok)
+        ):
             return None
         tok = head
     return None

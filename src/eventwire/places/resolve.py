@@ -24,7 +24,9 @@ from spacy.tokens import Doc, Span
 from .. import record
 from ..errors import DataFileError
 from ..nlp import text_of
+from .caseless import CaselessName, caseless_names, is_caseless, is_english, place_nouns
 from .gazetteer import Candidate, Gazetteer, distance_km
+from .link import linking_rules
 from .normalize import normalize
 
 #: spaCy entity labels read as toponyms.
@@ -49,6 +51,7 @@ _FEATURE_PRIOR = {
     "country": 3.0,
     "continent": 2.5,
     "admin1": 1.0,
+    "admin2": 0.5,
     "city": 0.0,
     "airport": 6.0,
     "region": 7.0,
@@ -65,7 +68,7 @@ _NEAR_BONUS = 1.5
 _NEAR_KM = 200.0
 #: Rounds of re-resolution with the context of the previous round's choices.
 _CONTEXT_ROUNDS = 2
-_LOCAL_FEATURES = frozenset({"city", "admin1", "airport", "landmark"})
+_LOCAL_FEATURES = frozenset({"city", "admin1", "admin2", "airport", "landmark"})
 #: A GPE that only reaches towns this small through an alternate name is left unresolved.
 _MIN_ALT_POPULATION = 20_000
 
@@ -166,6 +169,8 @@ class _Mention:
     chosen: Candidate | None = None
     #: found outside the place labels and kept only if its choice is well supported
     weak: bool = False
+    #: an unresolved name inside this (resolved) mention: "ajwa road in vadodara"
+    container: _Mention | None = None
 
 
 # ---------------------------------------------------------------------------
@@ -213,10 +218,11 @@ def _rescued(ent: Span, cands: list[Candidate]) -> bool:
     a million people, written with lower-case letters (not an acronym such as
     "BA"); a PERSON must be one word not followed by another capitalized word
     (a first name such as "Georgia Smith"). Landmarks are not rescued from ORG
-    ("the White House said" names an institution).
+    ("the White House said" names an institution). An acronym is rescued only when
+    it is a curated alias of a country ("UAE", "DPRK" tagged ORG).
     """
     if ent.text.isupper():
-        return False
+        return any(c.match == 2 and c.feature == "country" for c in cands)
     if ent.label_ == "PERSON":
         doc = ent.doc
         if len(ent) != 1 or (ent.end < len(doc) and doc[ent.end].is_title):
@@ -255,6 +261,15 @@ def _weak_candidates(cands: list[Candidate]) -> bool:
     )
 
 
+def _place_cue(doc: Doc, start: int) -> bool:
+    """A name right after "the city of", "the town of", "the province of" ... is a place,
+    whatever the entity recognizer called it ("the city of Lyon" tagged PERSON)."""
+    if start < 2 or doc[start - 1].lower_ != "of":
+        return False
+    noun = doc[start - 2]
+    return place_nouns().get((noun.lower_,)) == "area" and noun.lower_ not in ("area", "state")
+
+
 def _untagged_names(doc: Doc) -> list[Span]:
     """Runs of capitalized proper nouns (up to 3) that no entity covers."""
     runs: list[Span] = []
@@ -279,10 +294,15 @@ def _untagged_names(doc: Doc) -> list[Span]:
 
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """Token bounds without a leading determiner or trailing possessive/punctuation."""
+    """Token bounds without a leading determiner, or a trailing possessive, punctuation or
+    lower-case adjective ("the Pacific equatorial region" tagged up to "equatorial")."""
     while start < end and (doc[start].lower_ == "the" or doc[start].is_punct):
         start += 1
-    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct):
+    while end > start and (
+        doc[end - 1].tag_ == "POS"
+        or doc[end - 1].is_punct
+        or (end - 1 > start and doc[end - 1].pos_ == "ADJ" and doc[end - 1].is_lower)
+    ):
         end -= 1
     return start, end
 
@@ -312,7 +332,7 @@ def _ner_mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
             if s >= e or _is_person(doc[s:e], person_tokens):
                 continue
             cands = gaz.lookup(doc[s:e].text)
-            if not _rescued(doc[s:e], cands):
+            if not _rescued(doc[s:e], cands) and not _place_cue(doc, s):
                 if not _plausible_shape(doc[s:e], ent.label_) or not _weak_candidates(cands):
                     continue
                 weak = True
@@ -351,6 +371,8 @@ def _ner_mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
                 weak=weak,
             )
             m.candidates = _lookup(gaz, m.text)
+            if not m.candidates and not airport and ent.label_ in PLACE_LABELS:
+                _shrink_to_place(gaz, m, full)
             if _is_adjective(piece, m.candidates):
                 continue
             if previous is not None:
@@ -359,6 +381,41 @@ def _ner_mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
             previous = m
             out.append(m)
     return out
+
+
+#: A place that opens a longer unknown name must be this well known (or a subdivision).
+_PREFIX_POPULATION = 100_000
+
+
+def _shrink_to_place(gaz: Gazetteer, m: _Mention, span: Span) -> None:
+    """An unknown name that opens with a well-known place's own name is that place
+    ("Montgomery County Democrats", "the Manila Cathedral", "Illinois Capitol Complex"):
+    the mention shrinks to the longest such opening. The rest must be capitalized
+    words (an institution or a site named after the place)."""
+    for k in range(len(span) - 1, 0, -1):
+        head, rest = span[:k], span[k:]
+        if not (
+            all(t.is_title or t.is_upper or t.is_punct for t in rest)
+            or all(t.is_lower and t.is_alpha for t in rest)  # "Pacific equatorial"
+        ):
+            continue
+        if any((t.lower_,) in place_nouns() for t in rest):  # "Hampton Avenue", "... River"
+            continue
+        if rest[0].is_punct or head[-1].is_punct:
+            continue
+        cands = [
+            c
+            for c in _lookup(gaz, head.text)
+            if c.match != 1
+            and (
+                c.feature in ("country", "admin1", "admin2", "continent", "region", "sea")
+                or (c.feature == "city" and c.population >= _PREFIX_POPULATION)
+            )
+        ]
+        if cands:
+            m.start, m.end, m.text, m.span = head.start_char, head.end_char, head.text, head
+            m.candidates = cands
+            return
 
 
 def _dateline_mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
@@ -400,6 +457,51 @@ def _dateline_mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
     return out
 
 
+#: Words that may join two fragments of one name ("Trinidad and Tobago", "Baja California").
+_JOINERS = frozenset({"", "and", "&", "-", "of", "the", "de", "del", "da", "do", "la", "el"})
+
+
+def _merge_fragments(doc: Doc, gaz: Gazetteer, mentions: list[_Mention]) -> list[_Mention]:
+    """Join two adjacent mentions that together are one place's own name.
+
+    The recognizer splits some names ("Baja" + "California", "Trinidad" + "Tobago"
+    tagged apart); when the text from the first to the second mention (only a space,
+    "and", "of", ... between them) is the own or curated name of a gazetteer entry,
+    it becomes one mention.
+    """
+    text = text_of(doc)
+    out: list[_Mention] = []
+    for m in mentions:
+        prev = out[-1] if out else None
+        if prev is not None and prev.label != "DATELINE" and m.label != "DATELINE":
+            gap = text[prev.end : m.start]
+            words = gap.split()
+            if (
+                len(gap) <= 6
+                and "\n" not in gap
+                and (not words or (len(words) == 1 and words[0].lower() in _JOINERS))
+            ):
+                full = text[prev.start : m.end]
+                cands = [c for c in _lookup(gaz, full) if c.match != 1]
+                if cands:
+                    span = doc.char_span(prev.start, m.end, alignment_mode="expand")
+                    merged = _Mention(
+                        start=prev.start,
+                        end=m.end,
+                        text=full,
+                        label=prev.label if prev.label in PLACE_LABELS else m.label,
+                        span=span,
+                        airport=m.airport,
+                        admin_hint=m.admin_hint,
+                        weak=prev.weak and m.weak,
+                    )
+                    merged.candidates = cands
+                    out[-1] = merged
+                    continue
+        out.append(m)
+    return out
+
+
 def _link_qualifiers(doc: Doc, mentions: list[_Mention]) -> None:
     """ "Saada, Yemen": a mention right after another, across a comma, qualifies it."""
     for a, b in itertools.pairwise(mentions):
@@ -410,6 +512,182 @@ def _link_qualifiers(doc: Doc, mentions: list[_Mention]) -> None:
         if any(c.feature in ("country", "admin1") for c in b.candidates):
             a.qualifier = b
             b.is_qualifier = True
+
+
+# ---------------------------------------------------------------------------
+# caseless text
+
+#: Features accepted from a caseless name anywhere in the world (others must lie in the
+#: article's countries).
+_GLOBAL_FEATURES = frozenset({"country", "continent", "region", "sea"})
+#: An unknown name next to a place noun needs at least this many letters.
+_MIN_UNKNOWN_LETTERS = 4
+
+
+def _home_countries(mentions: list[_Mention]) -> set[str]:
+    """The countries an article is about: the dateline's, those of well-known subdivisions
+    and cities named ("gujarat"), and any that two distinct names resolve to; failing all,
+    every country a (non-weak) name resolves to."""
+    names: dict[str, set[str]] = {}
+    home: set[str] = set()
+    for m in mentions:
+        c = m.chosen
+        if c is None or not c.country or m.weak:
+            continue
+        names.setdefault(c.country, set()).add(normalize(m.text))
+        if m.label == "DATELINE" or (c.feature != "country" and _strong(c)):
+            home.add(c.country)
+    home.update(country for country, keys in names.items() if len(keys) >= 2)
+    return home or set(names)
+
+
+def _fits(cands: list[Candidate], home: set[str]) -> list[Candidate]:
+    """Candidates of a caseless name that fit the article: inside its countries, or a
+    country, continent, region or sea."""
+    return [c for c in cands if c.feature in _GLOBAL_FEATURES or c.country in home]
+
+
+def _caseless_mention(
+    doc: Doc, gaz: Gazetteer, name: CaselessName, home: set[str]
+) -> _Mention | None:
+    """The mention a caseless name span stands for, or None.
+
+    The words nearest the place noun (or, after a preposition, the first words) are
+    looked up, longest first; a lookup counts when it reaches a place inside the
+    article's countries, and a name made only of English words ("tribal", "police")
+    must reach a well-known place ("gujarat", "delhi"). Next to a place noun, an
+    unknown name that is no English word stays as an unresolved mention ("taldih
+    village", "ajwa road").
+    """
+    noun_len = 0
+    if name.kind == "site":
+        noun = next(
+            (n for n in sorted(place_nouns(), key=len, reverse=True)
+             if tuple(t.lower_ for t in doc[name.end - len(n) : name.end]) == n),
+            (),
+        )  # fmt: skip
+        noun_len = len(noun)
+    words_end = name.end - noun_len
+    if name.kind == "after":
+        spans = [(name.start, e) for e in range(words_end, name.start, -1)]
+    else:
+        spans = [(b, words_end) for b in range(name.start, words_end)]
+    for b, e in spans:
+        if name.kind == "site" and noun_len:
+            e_full = name.end
+            cands = _fits(_lookup(gaz, doc[b:e_full].text), home)
+            if cands:
+                return _caseless_from(doc, b, e_full, cands, name)
+        cands = _fits(_lookup(gaz, doc[b:e].text), home)
+        if not cands:
+            continue
+        if all(is_english(t) for t in doc[b:e]) and not any(_strong(c) for c in cands):
+            continue
+        return _caseless_from(doc, b, e, cands, name)
+    if name.kind == "after":
+        return None
+    # an unknown name: the words next to the noun that are no English words
+    b = words_end
+    while b > name.start and not is_english(doc[b - 1]):
+        b -= 1
+    letters = sum(len(t) for t in doc[b:words_end])
+    if b == words_end or letters < _MIN_UNKNOWN_LETTERS:
+        return None
+    return _caseless_from(doc, b, name.end if name.kind == "site" else words_end, [], name)
+
+
+def _caseless_from(
+    doc: Doc, start: int, end: int, cands: list[Candidate], name: CaselessName
+) -> _Mention:
+    span = doc[start:end]
+    m = _Mention(
+        start=span.start_char,
+        end=span.end_char,
+        text=span.text,
+        label="CASELESS",
+        span=span,
+        admin_hint=name.admin,
+    )
+    m.candidates = cands
+    return m
+
+
+def _caseless_mentions(doc: Doc, gaz: Gazetteer, mentions: list[_Mention]) -> list[_Mention]:
+    """``mentions`` (NER and dateline, resolved once) plus the names found in caseless text.
+
+    NER's guesses must fit the article too: their candidates are limited like those
+    of caseless names, and an NER name that then resolves nowhere is dropped (in
+    caseless text the recognizer tags words and person names as places). A caseless
+    name that contains an NER mention replaces it ("chota" inside "chota udepur").
+    """
+    home = _home_countries(mentions)
+    found: list[_Mention] = []
+    seen: set[tuple[int, int]] = set()
+    for name in caseless_names(doc, frozenset(linking_rules()[0])):
+        m = _caseless_mention(doc, gaz, name, home)
+        if m is None or (m.start, m.end) in seen:
+            continue
+        seen.add((m.start, m.end))
+        found.append(m)
+    # longer names first, so that "chota udepur" wins over a "chota" inside it
+    found.sort(key=lambda m: (m.start - m.end, m.start))
+    kept: list[_Mention] = []
+    for m in mentions:
+        if m.label != "DATELINE":
+            m.candidates = _fits(m.candidates, home)
+    for m in found:
+        clash = [o for o in [*mentions, *kept] if o.start < m.end and m.start < o.end]
+        if any(not (m.start <= o.start and o.end <= m.end) or o.label == "DATELINE" for o in clash):
+            continue
+        mentions = [o for o in mentions if o not in clash]
+        kept = [o for o in kept if o not in clash]
+        kept.append(m)
+    out = [m for m in mentions if m.label == "DATELINE" or m.candidates] + kept
+    return sorted(out, key=lambda m: (m.start, m.end))
+
+
+# ---------------------------------------------------------------------------
+# containment
+
+#: Features that can contain an unresolved name ("ajwa road in vadodara").
+_CONTAINERS = frozenset({"city", "admin1", "admin2", "airport", "landmark", "region"})
+_CONTAINMENT_GAPS = frozenset({(",",), ("in",), ("of",), (",", "in"), ("in", "the"), ("of", "the")})
+
+
+def _link_containers(doc: Doc, mentions: list[_Mention]) -> None:
+    """An unresolved name right before "in"/"of"/"," and a resolved place lies inside it:
+    "Collins Avenue in Miami Beach", "the Convention Centre, Dublin", "taldih village in
+    canning" (a place noun may stand in between)."""
+    text = text_of(doc)
+    nouns = place_nouns()
+    for a, b in reversed(list(itertools.pairwise(mentions))):
+        if a.chosen is not None or a.container is not None or a.weak or b.weak:
+            continue
+        if b.chosen is None and b.container is None:
+            continue
+        if b.chosen is not None and b.chosen.feature not in _CONTAINERS:
+            continue
+        words = tuple(re.findall(r",|[^\s,]+", text[a.end : b.start].lower()))
+        for n in sorted(nouns, key=len, reverse=True):  # "taldih village in canning"
+            if words[: len(n)] == n:
+                words = words[len(n) :]
+                break
+        if words in _CONTAINMENT_GAPS:
+            a.container = b
+
+
+def _container_name(m: _Mention) -> str | None:
+    if m.chosen is not None:
+        return m.chosen.name
+    if m.container is not None:
+        inner = _container_name(m.container)
+        return f"{_display(m.text)}, {inner}" if inner else None
+    return None
+
+
+def _display(text: str) -> str:
+    """A name as written, capitalized when the text was all lower case."""
+    return text.title() if text.islower() else text
 
 
 # ---------------------------------------------------------------------------
@@ -453,13 +731,14 @@ def _allowed(m: _Mention) -> list[Candidate]:
         return cands
     if m.label == "FAC":
         return cands
-    return [c for c in cands if c.feature != "airport"]
+    # a name that only an airport has ("Schiphol") is that airport
+    return [c for c in cands if c.feature != "airport"] or cands
 
 
 def _namesake_filter(cands: list[Candidate], admin_hint: bool) -> list[Candidate]:
     """Drop an admin1 named after its dominant city ("Baghdad", "Kabul") unless "province" follows."""
     if admin_hint:
-        admins = [c for c in cands if c.feature in ("admin1", "region")]
+        admins = [c for c in cands if c.feature in ("admin1", "admin2", "region")]
         return admins or cands
     drop: set[int] = set()
     for a in cands:
@@ -578,7 +857,23 @@ def _resolve(mentions: list[_Mention]) -> None:
 def _place(m: _Mention) -> record.Place:
     c = m.chosen
     if c is None:
-        return record.Place(text=m.text, span=(m.start, m.end))
+        outer = m.container
+        while outer is not None and outer.chosen is None:
+            outer = outer.container
+        name = _container_name(m)
+        if outer is None or outer.chosen is None or name is None:
+            return record.Place(text=m.text, span=(m.start, m.end))
+        inside = outer.chosen
+        return record.Place(
+            text=m.text,
+            span=(m.start, m.end),
+            name=name,
+            country=inside.country,
+            admin1=inside.name if inside.feature == "admin1" else inside.admin1,
+            lat=round(inside.lat, 5),
+            lon=round(inside.lon, 5),
+            feature="locality",
+        )
     return record.Place(
         text=m.text,
         span=(m.start, m.end),
@@ -603,9 +898,17 @@ def resolve_doc(
     ner = [
         m for m in _ner_mentions(doc, gaz) if not any(m.start < e and s < m.end for s, e in taken)
     ]
-    mentions = sorted(dateline + ner, key=lambda m: (m.start, m.end))
+    mentions = _merge_fragments(doc, gaz, sorted(dateline + ner, key=lambda m: (m.start, m.end)))
     _link_qualifiers(doc, mentions)
     _resolve(mentions)
+    if is_caseless(doc):
+        mentions = _caseless_mentions(doc, gaz, mentions)
+        for m in mentions:
+            m.qualifier, m.is_qualifier = None, False
+        _link_qualifiers(doc, mentions)
+        _resolve(mentions)
+    # containers from the right, so that chains ("bhavmanpura, panigate, vadodara") resolve
+    _link_containers(doc, mentions)
     return [
         (_place(m), m.chosen)
         for m in mentions
