@@ -148,17 +148,31 @@ def _name_word(tok: Token) -> bool:
     return not (tok.is_stop or text in _CALENDAR or tok.pos_ in _FUNCTION_POS)
 
 
+@lru_cache(maxsize=1)
+def _nouns_by_first_word() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """Place nouns indexed by their first word, longest first."""
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for words, kind in place_nouns().items():
+        index.setdefault(words[0], []).append((words, kind))
+    for entries in index.values():
+        entries.sort(key=lambda e: -len(e[0]))
+    return index
+
+
 def _noun_at(doc: Doc, i: int) -> tuple[int, str] | None:
     """(length, kind) of the longest place noun starting at token ``i``."""
-    best: tuple[int, str] | None = None
-    for words, kind in place_nouns().items():
+    if i >= len(doc):
+        return None
+    index = _nouns_by_first_word()
+    tok = doc[i]
+    for words, kind in index.get(tok.lower_, ()):
         n = len(words)
-        if i + n <= len(doc) and tuple(t.lower_ for t in doc[i : i + n]) == words:
-            if best is None or n > best[0]:
-                best = (n, kind)
-        elif best is None and n == 1 and i < len(doc) and doc[i].lemma_.lower() == words[0]:
-            best = (1, kind)  # "villages"
-    return best
+        if n == 1 or (i + n <= len(doc) and tuple(t.lower_ for t in doc[i : i + n]) == words):
+            return n, kind
+    for words, kind in index.get(tok.lemma_.lower(), ()):
+        if len(words) == 1:
+            return 1, kind  # "villages"
+    return None
 
 
 def _run_left(doc: Doc, end: int, floor: int) -> int:
