@@ -23,6 +23,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy
+from spacy.attrs import LEMMA, LOWER
 from spacy.tokens import Doc, Span, Token
 
 from ..nlp import sentence_of, text_of
@@ -98,6 +100,7 @@ class EventCoder:
         self.compound_adjective = discourse.get("compound_adjective", frozenset())
         self.implicit_actors = _implicit_actors()
         self._candidate_cache: tuple[Doc | None, dict[int, list[TriggerEntry]]] = (None, {})
+        self._hashes: dict[str, Any] = {}  # word-list hashes for _positions
         #: per-doc indexes while a doc is coded: times, places, paragraph starts, focus place
         self._doc_view: tuple[_SpanIndex, _SpanIndex, list[int], Place | None] | None = None
 
@@ -245,7 +248,8 @@ class EventCoder:
     def find_mentions(self, doc: Doc) -> list[Mention]:
         segments: list[Segment] = doc._.segments or []
         mentions: list[Mention] = []
-        for token in doc:
+        for i in self._head_word_positions(doc):
+            token = doc[i]
             if token.is_punct or token.is_space:
                 continue
             seg = self._segment_of(doc, segments, token)
@@ -257,6 +261,12 @@ class EventCoder:
             m = Mention(token=token, entry=entries[0], segment=seg)
             mentions.append(m)
         return self._merge(mentions)
+
+    def _head_word_positions(self, doc: Doc) -> list[int]:
+        """Positions of the tokens whose form or lemma heads some trigger entry (found on
+        the doc's hash arrays: building a Python ``Token`` for every word was the stage's
+        main cost)."""
+        return _positions(doc, self.lexicon.head_words, self._hashes, "triggers")
 
     def _interview_frame(self, token: Token) -> bool:
         """ "Speaking to the Times, X said", "X, when contacted, said": the talk that frames
@@ -915,7 +925,8 @@ class EventCoder:
         if entry is None:
             return
         taken = {e.trigger.span for e in events}
-        for tok in doc:
+        for i in _positions(doc, self.cues.speech, self._hashes, "speech"):
+            tok = doc[i]
             if tok.pos_ != "VERB" or tok.lemma_.lower() not in self.cues.speech:
                 continue
             comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
@@ -1149,6 +1160,29 @@ def _targets_through_events(events: list[Event]) -> None:
             ]  # fmt: skip
             source = earlier[-1].actor if earlier else None
         ev.target = source.model_copy() if source is not None else None
+
+
+def _positions(doc: Doc, words: frozenset[str], cache: dict[str, Any], key: str) -> list[int]:
+    """Positions of the tokens whose lower-case form or lemma is one of ``words``: a
+    vectorised pre-filter on the doc's hash arrays. ``cache[key]`` keeps the sorted
+    hashes of the words' variants (lemmas keep the case of proper nouns: "Protest")."""
+    if len(doc) == 0:
+        return []
+    table = cache.get(key)
+    if table is None or table[0] is not words or table[1] is not doc.vocab:
+        strings = doc.vocab.strings
+        variants = {v for w in words for v in (w, w.capitalize(), w.upper())}
+        hashes_ = numpy.unique(numpy.array([strings.add(v) for v in variants], dtype="uint64"))
+        table = cache[key] = (words, doc.vocab, hashes_)
+    hashes = table[2]
+    if len(hashes) == 0:
+        return []
+    arr = doc.to_array([LOWER, LEMMA])
+    hit = numpy.zeros(len(doc), dtype=bool)
+    for col in (arr[:, 0], arr[:, 1]):
+        at = numpy.minimum(numpy.searchsorted(hashes, col), len(hashes) - 1)
+        hit |= hashes[at] == col
+    return [int(i) for i in numpy.flatnonzero(hit)]
 
 
 #: determiners of a definite reference back to an action ("the blast", "each explosion")
