@@ -1085,3 +1085,17 @@ def test_a_date_possessor_is_not_an_actor_and_adds_no_detail(extract: Extract) -
     refs = [e for e in rec.events if e.trigger.text == "attack"]
     assert all(e.actor is None or e.actor.text != "Saturday" for e in refs)
     assert not refs, _describe(rec.events)  # a reference back to the reported attack
+
+
+def test_a_visited_place_is_where_the_visit_was(extract: Extract) -> None:
+    rec = extract("Prime Minister Lina Moreau paid a visit to Rangoon on Wednesday.", "2024-05-06")
+    ev = find(rec, "CONSULT", "visit")
+    assert ev.location is not None and ev.location.text == "Rangoon"
+    assert ev.location_source == "sentence"
+
+
+def test_a_persons_state_or_possessor_does_not_place_the_event(extract: Extract) -> None:
+    rec = extract("Senator Ray Hill (Ky.) met Burma's foreign minister on Thursday.", "2024-05-06")
+    ev = find(rec, "CONSULT", "met")
+    # neither the senator's state nor the minister's country says where they met
+    assert ev.location_source != "sentence", ev.location

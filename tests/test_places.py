@@ -636,3 +636,21 @@ def test_linking_through_a_nominal_gerund(nlp) -> None:  # type: ignore[no-untyp
     doc, places = places_of(nlp, "One person was killed in police firing in Surat on Monday.")
     place = linked_place(_trigger(doc, "killed"), places)
     assert place is not None and place.text == "Surat"
+
+
+def test_a_capitalized_name_before_a_place_noun_is_a_place(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, places = places_of(
+        nlp, "Two fighter jets bombed Let Pan Hla village in Sagaing region, Myanmar."
+    )
+    village = by_text(places, "Let Pan Hla")  # the noun is left out
+    assert village.name == "Let Pan Hla, Sagaing" and village.country == "MMR"
+
+
+def test_a_possessive_place_contains_the_name_after_it(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, places = places_of(nlp, "Police fired tear gas in Nairobi's Kibera area on Saturday.")
+    kibera = by_text(places, "Kibera")
+    assert kibera.name == "Kibera, Nairobi" and kibera.country == "KEN"
+
+
+def test_landmarks_are_named_with_their_city(gaz: Gazetteer) -> None:
+    assert gaz.lookup("Downing Street")[0].name == "Downing Street, London"

@@ -629,10 +629,20 @@ class EventCoder:
                     break
         source = "sentence"
         if linked is None:
-            # a place named in the sentence, unless it is the actor's or target's own name
-            same = [p for p in in_sentence if p.name]
+            # a place named in the sentence, unless it is the actor's or target's own name,
+            # a person's state ("McConnell (Ky.)") or a possessor ("Burma's leader"): the
+            # finest and then the nearest to the trigger
+            text = text_of(doc)
+            same = [p for p in in_sentence if p.name and not _describes_someone(text, p)]
             if len(same) == 1 or (same and all(p.country == same[0].country for p in same)):
-                linked = same[0]
+                at = m.token.idx
+                linked = min(
+                    same,
+                    key=lambda p: (
+                        (p.feature or "city") not in _LOCAL_FEATURES,
+                        abs(p.span[0] - at),
+                    ),
+                )
         if linked is None:
             # discourse continuity: the nearest place named earlier in the same paragraph
             para_start = _paragraph_start(view[2], m.token.idx)
@@ -986,7 +996,17 @@ def _implicit_actors() -> dict[tuple[str, str], tuple[str, str, bool]]:
 
 
 _LOCAL_FEATURES = frozenset(
-    {"city", "town", "village", "airport", "landmark", "district", "neighbourhood", "admin2"}
+    {
+        "city",
+        "town",
+        "village",
+        "airport",
+        "landmark",
+        "district",
+        "neighbourhood",
+        "admin2",
+        "locality",
+    }
 )
 
 
@@ -1268,6 +1288,8 @@ def _inside_args(place: Place, m: Mention) -> bool:
         if a is None:
             continue
         sp = a.span
+        if a is m.args.target and place.span[0] <= a.token.idx < place.span[1]:
+            continue  # the target is the place itself ("visited the White House")
         if sp.start_char <= place.span[0] < sp.end_char:
             return True
         for c in a.token.children:
@@ -1276,6 +1298,15 @@ def _inside_args(place: Place, m: Mention) -> bool:
                 if lo <= place.span[0] < hi:
                     return True
     return False
+
+
+def _describes_someone(text: str, place: Place) -> bool:
+    """A place that qualifies a person rather than locating an action: a parenthesised
+    state after a name ("McConnell (Ky.)") or a possessor ("Burma's de facto leader")."""
+    a, b = place.span
+    if text[max(0, a - 1) : a] == "(" and text[b : b + 1] == ")":
+        return True
+    return text[b : b + 2] in ("'s", "’s")
 
 
 def _country_place(places: list[Place], country: str) -> Location | None:

@@ -293,6 +293,53 @@ def _untagged_names(doc: Doc) -> list[Span]:
     return runs
 
 
+#: place nouns after which a capitalized name is the place's own ("Let Pan Hla village",
+#: "the Nyalenda area"); site nouns are part of the name ("Friendship Bridge")
+_NAMING_KINDS = frozenset({"area", "site"})
+
+
+def _named_before_noun(doc: Doc, gaz: Gazetteer, taken: list[tuple[int, int]]) -> list[_Mention]:
+    """Cased text: a run of capitalized words right before a place noun names a place,
+    whatever the entity recognizer made of it ("bombed Let Pan Hla village", "in
+    Kisumu's Nyalenda area"). Unknown names stay unresolved, with their words; an area
+    noun ("village") is left out of the name, a site noun ("Bridge") is kept."""
+    nouns = place_nouns()
+    out: list[_Mention] = []
+    for tok in doc:
+        kind = nouns.get((tok.lower_,)) or nouns.get((tok.lemma_.lower(),))
+        if kind not in _NAMING_KINDS or tok.i == 0:
+            continue
+        start = tok.i
+        while (
+            start > 0
+            and tok.i - start < 4
+            and doc[start - 1].is_title
+            and doc[start - 1].pos_ in ("PROPN", "NOUN", "VERB", "ADJ")
+            # a sentence's first word is capitalized anyway: only a proper noun counts
+            and (doc[start - 1].pos_ == "PROPN" or not doc[start - 1].is_sent_start)
+            and (doc[start - 1].lower_,) not in nouns
+        ):
+            start -= 1
+        if start == tok.i:
+            continue
+        end = tok.i + 1 if kind == "site" else tok.i
+        span = doc[start:end]
+        if any(span.start_char < e and s < span.end_char for s, e in taken):
+            continue
+        m = _Mention(
+            start=span.start_char,
+            end=span.end_char,
+            text=span.text,
+            label="LOC",
+            span=span,
+            admin_hint=tok.lower_ in _ADMIN_WORDS,
+        )
+        m.candidates = _lookup(gaz, m.text)
+        out.append(m)
+        taken.append((span.start_char, span.end_char))
+    return out
+
+
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Token bounds without a leading determiner, or a trailing possessive, punctuation or
     lower-case adjective ("the Pacific equatorial region" tagged up to "equatorial")."""
@@ -657,9 +704,21 @@ _CONTAINMENT_GAPS = frozenset({(",",), ("in",), ("of",), (",", "in"), ("in", "th
 def _link_containers(doc: Doc, mentions: list[_Mention]) -> None:
     """An unresolved name right before "in"/"of"/"," and a resolved place lies inside it:
     "Collins Avenue in Miami Beach", "the Convention Centre, Dublin", "taldih village in
-    canning" (a place noun may stand in between)."""
+    canning" (a place noun may stand in between); so does one right after a resolved
+    place's possessive ("Kisumu's Nyalenda area")."""
     text = text_of(doc)
     nouns = place_nouns()
+    for a, b in itertools.pairwise(mentions):
+        # "Kisumu's Nyalenda area": a possessive place contains the name after it
+        if (
+            b.chosen is None
+            and b.container is None
+            and not b.weak
+            and a.chosen is not None
+            and a.chosen.feature in _CONTAINERS
+            and text[a.end : b.start].strip() in ("'s", "’s")
+        ):
+            b.container = a
     for a, b in reversed(list(itertools.pairwise(mentions))):
         if a.chosen is not None or a.container is not None or a.weak or b.weak:
             continue
@@ -898,10 +957,13 @@ def resolve_doc(
     ner = [
         m for m in _ner_mentions(doc, gaz) if not any(m.start < e and s < m.end for s, e in taken)
     ]
+    caseless = is_caseless(doc)
+    if not caseless:
+        ner += _named_before_noun(doc, gaz, [*taken, *((m.start, m.end) for m in ner)])
     mentions = _merge_fragments(doc, gaz, sorted(dateline + ner, key=lambda m: (m.start, m.end)))
     _link_qualifiers(doc, mentions)
     _resolve(mentions)
-    if is_caseless(doc):
+    if caseless:
         mentions = _caseless_mentions(doc, gaz, mentions)
         for m in mentions:
             m.qualifier, m.is_qualifier = None, False
