@@ -171,6 +171,8 @@ class _Mention:
     weak: bool = False
     #: an unresolved name inside this (resolved) mention: "ajwa road in vadodara"
     container: _Mention | None = None
+    #: kept only if it resolves or lies in a resolved place ("X village in Sagaing")
+    provisional: bool = False
 
 
 # ---------------------------------------------------------------------------
@@ -295,19 +297,26 @@ def _untagged_names(doc: Doc) -> list[Span]:
 
 #: place nouns after which a capitalized name is the place's own ("Let Pan Hla village",
 #: "the Nyalenda area"); site nouns are part of the name ("Friendship Bridge")
-_NAMING_KINDS = frozenset({"area", "site"})
+_NAMING_KINDS = frozenset({"area"})
+_NOT_PLACE_ENTS = frozenset({"ORG", "PERSON", "NORP", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"})
 
 
 def _named_before_noun(doc: Doc, gaz: Gazetteer, taken: list[tuple[int, int]]) -> list[_Mention]:
-    """Cased text: a run of capitalized words right before a place noun names a place,
-    whatever the entity recognizer made of it ("bombed Let Pan Hla village", "in
-    Kisumu's Nyalenda area"). Unknown names stay unresolved, with their words; an area
-    noun ("village") is left out of the name, a site noun ("Bridge") is kept."""
+    """Cased text: a run of capitalized words right before an area noun names a place,
+    whatever the entity recognizer made of it ("bombed Let Pan Hla village in Sagaing
+    region", "in Nairobi's Kibera area"); the noun is left out of the name. Such a name is
+    kept only if it resolves or lies in a resolved place (``provisional``)."""
     nouns = place_nouns()
     out: list[_Mention] = []
     for tok in doc:
         kind = nouns.get((tok.lower_,)) or nouns.get((tok.lemma_.lower(),))
         if kind not in _NAMING_KINDS or tok.i == 0:
+            continue
+        # the noun opens a longer name ("Colorado State University", "Cavan County
+        # Council") or sits in another kind of entity: not a place noun here
+        if tok.ent_type_ in _NOT_PLACE_ENTS or (
+            tok.i + 1 < len(doc) and doc[tok.i + 1].is_title and not doc[tok.i + 1].is_sent_start
+        ):
             continue
         start = tok.i
         while (
@@ -318,6 +327,8 @@ def _named_before_noun(doc: Doc, gaz: Gazetteer, taken: list[tuple[int, int]]) -
             # a sentence's first word is capitalized anyway: only a proper noun counts
             and (doc[start - 1].pos_ == "PROPN" or not doc[start - 1].is_sent_start)
             and (doc[start - 1].lower_,) not in nouns
+            and doc[start - 1].ent_type_
+            not in ("NORP", "LANGUAGE", "DATE", "TIME")  # "English city"
         ):
             start -= 1
         if start == tok.i:
@@ -333,6 +344,7 @@ def _named_before_noun(doc: Doc, gaz: Gazetteer, taken: list[tuple[int, int]]) -
             label="LOC",
             span=span,
             admin_hint=tok.lower_ in _ADMIN_WORDS,
+            provisional=True,
         )
         m.candidates = _lookup(gaz, m.text)
         out.append(m)
@@ -974,7 +986,9 @@ def resolve_doc(
     return [
         (_place(m), m.chosen)
         for m in mentions
-        if not m.weak and (m.chosen is not None or normalize(m.text) not in generic_names())
+        if not m.weak
+        and (m.chosen is not None or normalize(m.text) not in generic_names())
+        and not (m.provisional and m.chosen is None and m.container is None)
     ]
 
 
