@@ -699,6 +699,15 @@ def analyse_nominal(
 ) -> Mention | None:
     """A common-noun actor ("US troops", "the Iraqi parliament", "an American drone")."""
     doc = tok.doc
+    if (
+        require_head
+        and _lower(tok) not in kb.sector_heads
+        and _lemma(tok) not in kb.sector_heads
+        and not any(t.text[:1].isupper() for t in doc[tok.left_edge.i : tok.i])
+    ):
+        # no sector noun at the head, and no capitalized country cue among the
+        # modifiers for the modifier route below: not an actor (most nouns)
+        return None
     s, e = np_extent(tok)
     start = s if start is None else max(start, min(s, tok.i))
     end = e if end is None else end

@@ -25,6 +25,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+import numpy
+from spacy.attrs import IS_ALPHA, IS_LOWER, IS_UPPER, LENGTH, SENT_START
 from spacy.tokens import Doc, Span, Token
 
 from ..errors import DataFileError
@@ -119,22 +121,30 @@ def is_english(tok: Token) -> bool:
 
 def is_caseless(doc: Doc) -> bool:
     """Whether case says nothing about names in ``doc``: most sentences start in lower
-    case, or nearly all words are upper case."""
-    words = [t for t in doc if t.is_alpha and len(t) > 1]
-    if len(words) >= _MIN_WORDS and sum(t.text.isupper() for t in words) >= _UPPER_WORDS * len(
-        words
-    ):
-        return True
-    if not doc.has_annotation("SENT_START"):
+    case, or nearly all words are upper case (read off the doc's attribute arrays)."""
+    if len(doc) == 0:
         return False
-    starts = lower = 0
-    for sent in doc.sents:
-        first = next((t for t in sent if t.is_alpha), None)
-        if first is None:
-            continue
-        starts += 1
-        lower += first.text.islower()
-    return starts >= _MIN_SENTENCES and lower >= _LOWER_STARTS * starts
+    cached = doc.user_data.get("eventwire_caseless")
+    if isinstance(cached, bool):
+        return cached
+    arr = doc.to_array([IS_ALPHA, IS_UPPER, IS_LOWER, LENGTH, SENT_START])
+    alpha = arr[:, 0] == 1
+    words = alpha & (arr[:, 3] > 1)
+    n_words = int(words.sum())
+    result = False
+    if n_words >= _MIN_WORDS and int((words & (arr[:, 1] == 1)).sum()) >= _UPPER_WORDS * n_words:
+        result = True
+    elif doc.has_annotation("SENT_START"):
+        # the first alphabetic token of each sentence
+        sent_id = numpy.cumsum(arr[:, 4] == 1)
+        firsts = {}
+        for i in numpy.flatnonzero(alpha):
+            firsts.setdefault(int(sent_id[i]), int(i))
+        starts = len(firsts)
+        lower = sum(1 for i in firsts.values() if arr[i, 2] == 1)
+        result = starts >= _MIN_SENTENCES and lower >= _LOWER_STARTS * starts
+    doc.user_data["eventwire_caseless"] = result
+    return result
 
 
 _FUNCTION_POS = frozenset({"ADP", "DET", "PRON", "CCONJ", "SCONJ", "AUX", "PART", "NUM", "PUNCT"})
