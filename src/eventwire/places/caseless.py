@@ -137,11 +137,11 @@ def is_caseless(doc: Doc) -> bool:
     elif doc.has_annotation("SENT_START"):
         # the first alphabetic token of each sentence
         sent_id = numpy.cumsum(arr[:, 4] == 1)
-        firsts = {}
+        firsts: dict[int, int] = {}
         for i in numpy.flatnonzero(alpha):
             firsts.setdefault(int(sent_id[i]), int(i))
         starts = len(firsts)
-        lower = sum(1 for i in firsts.values() if arr[i, 2] == 1)
+        lower = sum(int(arr[i, 2] == 1) for i in firsts.values())
         result = starts >= _MIN_SENTENCES and lower >= _LOWER_STARTS * starts
     doc.user_data["eventwire_caseless"] = result
     return result
