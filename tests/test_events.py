@@ -1099,3 +1099,18 @@ def test_a_persons_state_or_possessor_does_not_place_the_event(extract: Extract)
     ev = find(rec, "CONSULT", "met")
     # neither the senator's state nor the minister's country says where they met
     assert ev.location_source != "sentence", ev.location
+
+
+@pytest.mark.parametrize(
+    ("sentence", "type_", "trigger"),
+    [
+        ("The former aide failed to appear before the committee on Tuesday.", "REJECT", "failed"),
+        ("The envoy had breakfast with the rebel leaders on Monday.", "CONSULT", "breakfast"),
+    ],
+)  # fmt: skip
+def test_defiance_and_working_meals(extract: Extract, sentence: str, type_: str, trigger: str) -> None:  # fmt: skip
+    assert find(extract(sentence, "2024-05-06"), type_, trigger).factuality == "asserted"
+
+
+def test_failing_to_win_is_no_refusal(extract: Extract) -> None:
+    assert not extract("The ruling party failed to win a majority.", "2024-05-06").events

@@ -241,7 +241,11 @@ class EventCoder:
                 for c in token.children
             ):
                 return False
-            return self.lexicon.arguments_fit(entry, self._argument_words(token))
+            words = self._argument_words(token)
+            if entry.needs_clausal_complement and entry.obj_class:
+                # ... and satisfy a construction's class: "failed to appear"
+                words += [(c.lemma_.lower(), "") for c in token.children if c.dep_ == "xcomp"]
+            return self.lexicon.arguments_fit(entry, words)
         return True
 
     # ----------------------------------------------------------------- assembly
