@@ -479,3 +479,239 @@ def test_read_bytes_takes_the_format_from_a_uri_and_names_it_in_errors() -> None
     assert str(items[1]).startswith("s3://bucket/news/day.jsonl.gz:2")
     (err,) = list(read_bytes(b"x", "s3://bucket/report.pdf"))
     assert "unsupported file type '.pdf'" in str(err)
+
+
+# --------------------------------------------------------------------------- hostile files
+# (issue #11: every bad file or record is named by file and line, the rest is read)
+
+
+def test_csv_unclosed_quote_reports_its_row_and_reads_on(tmp_path: Path) -> None:
+    p = tmp_path / "quotes.csv"
+    p.write_text(
+        'id,text\nr1,"A quote that is never closed\nr2,Second row.\nr3,"Third, quoted."\n',
+        encoding="utf-8",
+    )
+    items = list(read_path(p))
+    err = items[0]
+    assert isinstance(err, InputError) and err.where == f"{p}:2"
+    assert "not closed" in err.problem and "row skipped" in err.problem
+    arts, errs = _split(items[1:])
+    assert errs == []
+    assert [(a.id, a.text, a.origin) for a in arts] == [
+        ("r2", "Second row.", f"{p}:3"),
+        ("r3", "Third, quoted.", f"{p}:4"),
+    ]
+
+
+def test_csv_quote_open_to_the_end_of_the_file(tmp_path: Path) -> None:
+    p = tmp_path / "eof.csv"
+    p.write_text('id,text\nr1,Fine.\nr2,"Runs to the end\n', encoding="utf-8")
+    a, err = list(read_path(p))
+    assert isinstance(a, ArticleInput) and a.id == "r1"
+    assert isinstance(err, InputError) and err.where == f"{p}:3"
+    assert "unexpected end of data" in err.problem
+
+
+def test_csv_stray_quote_in_one_row_is_read_leniently_with_a_warning(tmp_path: Path) -> None:
+    p = tmp_path / "stray.csv"
+    p.write_text('id,text\nr1,"Quoted"tail\nr2,Next.\n', encoding="utf-8")
+    a1, a2 = list(read_path(p))
+    assert isinstance(a1, ArticleInput) and a1.text == "Quotedtail"
+    assert a1.warnings == [
+        f"{p}:2: malformed CSV quoting (',' expected after '\"'); row read leniently"
+    ]
+    assert isinstance(a2, ArticleInput) and a2.text == "Next." and a2.warnings == []
+
+
+def test_csv_multiline_fields_and_blank_lines_keep_line_numbers(tmp_path: Path) -> None:
+    p = tmp_path / "multi.csv"
+    p.write_text('id,text\n\nm1,"First paragraph.\n\nSecond paragraph."\nm2,Last.\n')
+    m1, m2 = list(read_path(p))
+    assert isinstance(m1, ArticleInput) and m1.text == "First paragraph.\n\nSecond paragraph."
+    assert m1.origin == f"{p}:5"  # as before: the line where the row ends
+    assert isinstance(m2, ArticleInput) and m2.origin == f"{p}:6"
+
+
+def test_csv_with_many_unclosed_quotes_gives_up_in_bounded_time(tmp_path: Path) -> None:
+    from eventwire.read.files import MAX_CSV_RESYNCS
+
+    p = tmp_path / "hostile.csv"
+    p.write_text("id,text\n" + 'r,"x\n' * 5000 + "last,row\n", encoding="utf-8")
+    items = list(read_path(p))
+    assert len(items) == MAX_CSV_RESYNCS + 1
+    assert all(isinstance(i, InputError) for i in items)
+    assert "the rest of the file is skipped" in items[-1].problem  # type: ignore[union-attr]
+
+
+def test_csv_bad_header(tmp_path: Path) -> None:
+    p = tmp_path / "header.csv"
+    p.write_text('"id,text\nx,y\n', encoding="utf-8")
+    [err] = list(read_path(p))
+    assert isinstance(err, InputError) and err.where == f"{p}:1"
+
+
+def test_truncated_jsonl_keeps_the_complete_lines(tmp_path: Path) -> None:
+    lines = [json.dumps({"id": f"j{i}", "text": f"Record {i} text."}) for i in range(5)]
+    data = "\n".join(lines)
+    p = tmp_path / "cut.jsonl"
+    p.write_text(data[: len(data) - 9], encoding="utf-8")  # the last record is cut
+    items = list(read_path(p))
+    arts, errs = _split(items)
+    assert [a.id for a in arts] == ["j0", "j1", "j2", "j3"]
+    [err] = errs
+    assert err.where == f"{p}:5" and "malformed JSON" in err.problem
+
+
+@pytest.mark.parametrize("name", ["feed.jsonl", "one.json", "rows.csv", "page.html", "a.txt.gz"])
+def test_binary_content_in_any_format(tmp_path: Path, name: str) -> None:
+    blob = bytes(range(256)) * 8
+    p = tmp_path / name
+    p.write_bytes(gzip.compress(blob) if name.endswith(".gz") else blob)
+    [err] = list(read_path(p))
+    assert isinstance(err, InputError) and err.where == str(p) and "binary" in err.problem
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_utf16_and_utf32_with_a_byte_order_mark_are_decoded(tmp_path: Path, encoding: str) -> None:
+    import codecs
+
+    text = "date 2020-01-06\n\nCafé owners protested in São Tomé on Monday."
+    bom = {"utf-16": b"", "utf-16-be": codecs.BOM_UTF16_BE, "utf-32": b""}[encoding]
+    p = tmp_path / "wide.txt"
+    p.write_bytes(bom + text.encode(encoding))
+    [a] = list(read_path(p))
+    assert isinstance(a, ArticleInput), a
+    assert a.text == text and a.date == dt.date(2020, 1, 6) and a.warnings == []
+
+
+def test_utf16_without_a_byte_order_mark_is_binary(tmp_path: Path) -> None:
+    p = tmp_path / "wide.txt"
+    p.write_bytes("Plain words.".encode("utf-16-le"))
+    [err] = list(read_path(p))
+    assert isinstance(err, InputError) and "binary" in err.problem
+
+
+def test_csv_decoding_warning_reaches_the_first_article(tmp_path: Path) -> None:
+    p = tmp_path / "latin.csv"
+    p.write_bytes("id,text\nc1,Caf\u00e9 owners protested.\nc2,Second.\n".encode("latin-1"))
+    c1, c2 = list(read_path(p))
+    assert isinstance(c1, ArticleInput) and isinstance(c2, ArticleInput)
+    assert c1.text == "Caf\ufffd owners protested."
+    assert len(c1.warnings) == 1 and "not valid UTF-8" in c1.warnings[0]
+    assert c2.warnings == []
+
+
+def test_html_page_without_body_tag(tmp_path: Path) -> None:
+    p = tmp_path / "nobody.html"
+    para = "<p>Police arrested twenty protesters in Lagos on Monday, officials said.</p>"
+    p.write_text(f"<html><head><title>Arrests</title></head>{para * 3}</html>")
+    [a] = list(read_path(p))
+    assert isinstance(a, ArticleInput) and a.title == "Arrests"
+    assert "Police arrested twenty protesters" in a.text
+    p.write_text("<html><head><title>Only a head</title></head></html>")
+    [err] = list(read_path(p))
+    assert isinstance(err, InputError) and "no article text" in err.problem
+
+
+@pytest.mark.parametrize("depth", [300, 20_000])
+def test_deeply_nested_html_keeps_its_text(tmp_path: Path, depth: int) -> None:
+    body = (
+        "<p>Police arrested twenty protesters in Lagos on Monday.</p>"
+        "<p>The army said it had no plans to withdraw.</p><script>var s = '<div>';</script>"
+    )
+    page = (
+        "<html><head><title>Deep</title></head><body><nav>Home | Sport</nav>"
+        + "<div>" * depth + body + "</div>" * depth + "</body></html>"
+    )  # fmt: skip
+    p = tmp_path / "deep.html"
+    p.write_text(page, encoding="utf-8")
+    [a] = list(read_path(p))
+    assert isinstance(a, ArticleInput), a
+    assert a.text == (
+        "Police arrested twenty protesters in Lagos on Monday.\n\n"
+        "The army said it had no plans to withdraw."
+    )
+    assert a.title == "Deep"
+    [w] = a.warnings
+    assert w.startswith(f"{p}: elements nested {depth:,} deep")
+
+
+def test_html_tag_scan_is_linear_on_hostile_markup() -> None:
+    import time
+
+    from eventwire.read.files import _tag_depth
+
+    for hostile in ("<a" * 200_000, "<div>" * 200_000, "<!--" * 200_000, "<script>" * 100_000):
+        t0 = time.perf_counter()
+        _tag_depth(hostile)
+        assert time.perf_counter() - t0 < 2.0, hostile[:10]
+
+
+def test_duplicate_ids_are_reported_and_every_record_kept(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "story.txt").write_text("First story.", encoding="utf-8")
+    (tmp_path / "b" / "story.txt").write_text("Another story.", encoding="utf-8")
+    feed = tmp_path / "b" / "feed.jsonl"
+    feed.write_text(
+        '{"id": "x", "text": "One."}\n{"id": "y", "text": "Two."}\n{"id": "x", "text": "Three."}\n'
+    )
+    items = list(read_paths([tmp_path]))
+    arts, errs = _split(items)
+    assert errs == [] and len(arts) == 5
+    by_origin = {a.origin: a for a in arts}
+    dup = by_origin[f"{feed}:3"]
+    assert dup.warnings == [
+        f"{feed}:3: duplicate id 'x' (first used at {feed}:1); both records are kept"
+    ]
+    second = by_origin[str(tmp_path / "b" / "story.txt")]
+    assert second.warnings == [
+        f"{second.origin}: duplicate id 'story' (first used at "
+        f"{tmp_path / 'a' / 'story.txt'}); both records are kept"
+    ]
+    assert sum(bool(a.warnings) for a in arts) == 2
+
+
+def test_lone_surrogates_in_json_are_replaced_with_a_warning(tmp_path: Path) -> None:
+    p = tmp_path / "s.jsonl"
+    p.write_text(
+        '{"id": "s1", "title": "T\\udc00", "text": "Police \\ud800arrested 20 people."}\n'
+        '{"id": "s2", "text": "Fine \\ud83d\\ude00 pair."}\n',
+        encoding="utf-8",
+    )
+    s1, s2 = list(read_path(p))
+    assert isinstance(s1, ArticleInput) and isinstance(s2, ArticleInput)
+    assert s1.text == "Police \ufffdarrested 20 people." and s1.title == "T\ufffd"
+    assert len(s1.warnings) == 1 and s1.warnings[0].startswith(f"{p}:1: 1 lone surrogate")
+    assert s2.text == "Fine \U0001f600 pair." and s2.warnings == []  # a valid pair is kept
+    s1.text.encode("utf-8")
+
+
+def test_record_id_of_the_wrong_type(tmp_path: Path) -> None:
+    p = tmp_path / "ids.jsonl"
+    p.write_text('{"id": {"a": 1}, "text": "x"}\n{"id": 7.5, "text": "y"}\n')
+    err, a = list(read_path(p))
+    assert isinstance(err, InputError) and err.where == f"{p}:1"
+    assert "'id' must be a string or a number" in err.problem
+    assert isinstance(a, ArticleInput) and a.id == "7.5"
+
+
+def test_header_field_with_a_long_blank_run_is_read_in_linear_time(tmp_path: Path) -> None:
+    import time
+
+    p = tmp_path / "blank-run.txt"
+    p.write_text("Title: Storm" + " " * 300_000 + "x\n\nThe storm hit.\n", encoding="utf-8")
+    t0 = time.perf_counter()
+    [a] = list(read_path(p))
+    assert time.perf_counter() - t0 < 2.0  # the old pattern took minutes
+    assert isinstance(a, ArticleInput) and a.title == "Storm" + " " * 300_000 + "x"
+
+
+def test_five_megabyte_article_is_read_whole(tmp_path: Path) -> None:
+    para = "Police arrested twenty protesters in Lagos on Monday, officials said. " * 20
+    text = "Title: Big\n\n" + "\n\n".join([para] * 3600)
+    assert len(text) > 5_000_000
+    p = tmp_path / "big.txt"
+    p.write_text(text, encoding="utf-8")
+    [a] = list(read_path(p))
+    assert isinstance(a, ArticleInput) and a.text == text and a.title == "Big"

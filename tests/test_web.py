@@ -217,9 +217,9 @@ def test_article_record_with_spans(client: TestClient, db: Path) -> None:
             if arg and arg["span"]:
                 found += 1
                 a, b = arg["span"]
-                assert ss <= a < b <= se
-                if arg["entity"] is None:
-                    assert text[a:b] == arg["text"]
+                # an argument found by coreference may lie outside the sentence; the span
+                # always covers the text it claims
+                assert 0 <= a < b <= len(text) and text[a:b] == arg["text"]
     assert found > 0
     for p in rec["places"]:
         assert text[p["span"][0] : p["span"][1]] == p["text"]

@@ -7,8 +7,9 @@ as :class:`~eventwire.record.Segment` spans of the stored text.
 :func:`analysis_text` then derives the copy the parser reads: junk and
 credits blanked with spaces of the same length, the dateline closed with a
 full stop so that it does not run into the first sentence, non-breaking spaces
-made plain, mojibake repaired in place ("â€œ" read as "“"), and glued sentences
-("in Syria.The") split by an inserted space.
+made plain, mojibake repaired in place ("â€œ" read as "“"), a run of more than
+:data:`MAX_SYMBOL_RUN` symbols broken by spaces (the tokenizer's time grows with the
+square of such a run), and glued sentences ("in Syria.The") split by an inserted space.
 :class:`TextMap` maps any span of that copy back to the stored text.
 
 The patterns are data (``data/clean/*.txt``), not code.
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -43,7 +45,8 @@ _GLUED = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
 #: a full stop and a space are inserted.
 _GLUED_TITLE = re.compile(
     r"(?<=[a-z]{3})(?=(?:The|A|An|In|On|At|It|He|She|They|This|Police|When|After|As|According|"
-    r"Officials|Two|Three|Several|Hundreds|Thousands)\s|[A-Z]{3,}[A-Z ,./]*\s*[—–-]\s)"
+    # possessive: "[A-Z ,./]*\s*" backtracked over a long run of spaces (quadratic)
+    r"Officials|Two|Three|Several|Hundreds|Thousands)\s|[A-Z]{3,}[A-Z ,./]*+\s*[—–-]\s)"
 )
 #: a lower-case dateline as in "baroda: curfew was clamped ..." (at most three words)
 LOWER_DATELINE = re.compile(
@@ -73,6 +76,14 @@ _NOT_DATELINE = {
     "comment",
 }
 _PHOTO_CREDIT = re.compile(r"^(?:photos?|pictures?|images?)(?: credit)?\s*:\s*\S.*$", re.I)
+#: Longest run of symbols (no letter, digit or space) the parser reads unbroken.
+MAX_SYMBOL_RUN = 50
+_SYMBOL_RUN = re.compile(rf"(?:[^\w\s]|_){{{MAX_SYMBOL_RUN + 1},}}")
+#: Longest line tested against the boilerplate patterns, and longest paragraph tested
+#: against the caption markers: junk lines and captions are short, and some patterns
+#: (``.*newsletter.*``) take time quadratic in the length of a line that does not match.
+MAX_JUNK_LINE = 300
+MAX_CAPTION_CHARS = 1000
 _NAME_WORDS = re.compile(
     r"^(?:[A-Z][\w.'’\-]*)(?:\s+(?:[A-Z][\w.'’\-]*|de|da|van|von|al|bin|el|la|le))*$"
 )
@@ -182,13 +193,15 @@ def find_segments(text: str, known: list[Segment] | None = None) -> list[Segment
     """Mark the non-body parts of ``text`` (spans into ``text``)."""
     boiler, _, caption_res = _patterns()
     segments: list[Segment] = list(known or [])
+    marked = _Intervals(seg.span for seg in segments)
+
+    def add(seg: Segment) -> None:
+        segments.append(seg)
+        marked.add(*seg.span)
 
     def covered(s: int, e: int) -> bool:
         """Whether every non-space character of ``text[s:e]`` lies in a segment."""
-        return all(
-            text[k].isspace() or any(seg.span[0] <= k < seg.span[1] for seg in segments)
-            for k in range(s, e)
-        )
+        return marked.covers_text(text, s, e)
 
     lines = _lines(text)
     i = 0
@@ -197,8 +210,8 @@ def find_segments(text: str, known: list[Segment] | None = None) -> list[Segment
         if covered(ln.start, ln.end):
             i += 1
             continue
-        if boiler.match(ln.text):
-            segments.append(Segment(span=(ln.start, ln.end), kind="boilerplate"))
+        if len(ln.text) <= MAX_JUNK_LINE and boiler.match(ln.text):
+            add(Segment(span=(ln.start, ln.end), kind="boilerplate"))
             i += 1
             continue
         kind = _credit_kind(ln.text)
@@ -207,11 +220,11 @@ def find_segments(text: str, known: list[Segment] | None = None) -> list[Segment
             and i + 1 < len(lines)
             and (_is_agency(lines[i + 1].text) or _looks_like_agency(lines[i + 1].text))
         ):
-            segments.append(Segment(span=(ln.start, lines[i + 1].end), kind="credit"))
+            add(Segment(span=(ln.start, lines[i + 1].end), kind="credit"))
             i += 2
             continue
-        if kind == "full" or (kind is None and _is_agency(ln.text) and len(ln.text) <= 40):
-            segments.append(Segment(span=(ln.start, ln.end), kind="credit"))
+        if kind == "full" or (kind is None and len(ln.text) <= 40 and _is_agency(ln.text)):
+            add(Segment(span=(ln.start, ln.end), kind="credit"))
             i += 1
             continue
         i += 1
@@ -231,7 +244,11 @@ def find_segments(text: str, known: list[Segment] | None = None) -> list[Segment
             between = idx + 1 < len(blocks) and blocks[idx + 1][0] < credit_starts[nxt]
             if not between and gap.strip() == "" and body_seen and len(para.split()) >= 4:
                 is_caption = True
-        if not is_caption and any(r.search(para) for r in caption_res):
+        if (
+            not is_caption
+            and len(para) <= MAX_CAPTION_CHARS
+            and any(r.search(para) for r in caption_res)
+        ):
             is_caption = True
         if is_caption:
             segments.append(Segment(span=(bs, be), kind="caption"))
@@ -247,13 +264,66 @@ def find_segments(text: str, known: list[Segment] | None = None) -> list[Segment
     return segments
 
 
+class _Intervals:
+    """Disjoint, sorted ``[start, end)`` intervals (the union of the segments so far)."""
+
+    __slots__ = ("ends", "starts")
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for s, e in spans:
+            self.add(s, e)
+
+    def add(self, s: int, e: int) -> None:
+        if e <= s:
+            return
+        lo = bisect.bisect_left(self.ends, s)  # first interval ending at or after s
+        hi = bisect.bisect_right(self.starts, e)  # intervals starting after e stay
+        if lo < hi:
+            s = min(s, self.starts[lo])
+            e = max(e, self.ends[hi - 1])
+        self.starts[lo:hi] = [s]
+        self.ends[lo:hi] = [e]
+
+    def covers_text(self, text: str, s: int, e: int) -> bool:
+        """Whether every non-space character of ``text[s:e]`` lies in an interval."""
+        pos = s
+        k = bisect.bisect_right(self.ends, s)  # first interval ending after s
+        while pos < e:
+            nxt = self.starts[k] if k < len(self.starts) else e
+            gap_end = min(max(nxt, pos), e)
+            if gap_end > pos and not text[pos:gap_end].isspace():
+                return False
+            if k >= len(self.starts) or nxt >= e:
+                return True
+            pos = max(pos, self.ends[k])
+            k += 1
+        return True
+
+
+class _Containers:
+    """Whether one segment contains a span, in O(log n)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [s for s, _ in ordered]
+        self.max_end: list[int] = []
+        for _, e in ordered:
+            self.max_end.append(max(e, self.max_end[-1]) if self.max_end else e)
+
+    def contains(self, s: int, e: int) -> bool:
+        k = bisect.bisect_right(self.starts, s)
+        return k > 0 and self.max_end[k - 1] >= e
+
+
 def _blocks(text: str, lines: list[_Line], segments: list[Segment]) -> list[tuple[int, int]]:
     """Runs of consecutive unmarked lines (a blank line or a marked line ends a run)."""
-    marked = [s.span for s in segments]
+    marked = _Containers(s.span for s in segments)
     blocks: list[tuple[int, int]] = []
     cur: tuple[int, int] | None = None
     for ln in lines:
-        if any(a <= ln.start and ln.end <= b for a, b in marked):
+        if marked.contains(ln.start, ln.end):
             if cur:
                 blocks.append(cur)
             cur = None
@@ -283,7 +353,8 @@ def _find_dateline(
     text: str, paragraphs: list[tuple[int, int]], segments: list[Segment]
 ) -> Segment | None:
     """The dateline of the first body paragraph, or of the second after a headline."""
-    body = [p for p in paragraphs if not any(s.span == p for s in segments if s.kind == "caption")]
+    captions = {s.span for s in segments if s.kind == "caption"}
+    body = [p for p in paragraphs if p not in captions]
     for n, (ps, pe) in enumerate(body[:2]):
         m = match_dateline(text, ps, pe)
         if m:
@@ -355,6 +426,14 @@ def analysis_text(text: str, segments: list[Segment]) -> TextMap:
         if c in "\u00a0\u2007\u202f\t\v\f":
             chars[k] = " "
     blanked = "".join(chars)
+    if _SYMBOL_RUN.search(blanked):
+        # spaCy's tokenizer strips a run of punctuation or symbols one character at a
+        # time, copying the rest each time: 10,000 quotation marks took 9 s, 40,000 two
+        # and a half minutes. A space every MAX_SYMBOL_RUN + 1 characters bounds it.
+        for m in _SYMBOL_RUN.finditer(blanked):
+            for k in range(m.start() + MAX_SYMBOL_RUN, m.end(), MAX_SYMBOL_RUN + 1):
+                chars[k] = " "
+        blanked = "".join(chars)
     pattern, table = _mojibake()
     if pattern is not None and ("â" in blanked or "Â" in blanked):
         # same-length repair of mojibake ("â€œ" → "“  "): offsets are unchanged

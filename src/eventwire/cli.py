@@ -34,7 +34,9 @@ class OutputFormat(StrEnum):
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", soft_wrap=True)
+    from rich.markup import escape
+
+    err.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -61,9 +63,10 @@ def _make_pipeline(
     actors: list[Path] | None,
     batch_size: int,
     workers: int = 1,
+    max_chars: int | None = None,
 ) -> Any:
     from .engine import make_pipeline
-    from .pipeline import PipelineConfig
+    from .pipeline import DEFAULT_MAX_CHARS, PipelineConfig
 
     stage_config: dict[str, dict[str, Any]] = {}
     if actors:
@@ -74,7 +77,11 @@ def _make_pipeline(
     try:
         return make_pipeline(
             PipelineConfig(
-                model=model, explain=explain, batch_size=batch_size, stage_config=stage_config
+                model=model,
+                explain=explain,
+                batch_size=batch_size,
+                stage_config=stage_config,
+                max_chars=max_chars or DEFAULT_MAX_CHARS,
             ),
             workers,
         )
@@ -86,25 +93,35 @@ def _records(
     pipeline: Any, paths: list[str], date: dt.date | None, stats: dict[str, int]
 ) -> Iterator[Any]:
     """Records for every readable article; errors and warnings go to stderr."""
+    from rich.markup import escape
+
     from .pipeline import Failure
     from .read import ArticleInput, read_paths
+
+    printed: set[str] = set()  # reader warnings already shown, until their record comes
 
     def articles() -> Iterator[ArticleInput]:
         for item in read_paths(paths, default_date=date):
             if isinstance(item, InputError):
                 stats["errors"] += 1
-                err.print(f"[red]error:[/] {item}", soft_wrap=True, markup=True, highlight=False)
+                err.print(f"[red]error:[/] {escape(str(item))}", soft_wrap=True, highlight=False)
                 continue
             for w in item.warnings:
                 _warn(w)
+                printed.add(w)
             stats["read"] += 1
             yield item
 
     for result in pipeline.process(articles()):
         if isinstance(result, Failure):
             stats["errors"] += 1
-            err.print(f"[red]error:[/] {result}", soft_wrap=True)
+            err.print(f"[red]error:[/] {escape(str(result))}", soft_wrap=True)
             continue
+        for w in result.warnings:  # the pipeline's own (language, length, a failed stage)
+            if w in printed:
+                printed.discard(w)
+            else:
+                _warn(w)
         stats["ok"] += 1
         yield result
 
@@ -156,12 +173,23 @@ def extract(
             "cores; 1 = in this process). Records stay in input order.",
         ),
     ] = None,
+    max_chars: Annotated[
+        int | None,
+        typer.Option(
+            "--max-chars",
+            min=1,
+            help="Analyse at most this many characters of an article (default 200,000); the "
+            "record keeps the whole text and a warning.",
+        ),
+    ] = None,
 ) -> None:
     """Extract one record per article (EVENTS.md section 7)."""
     from .engine import default_workers
 
     pub = _parse_cli_date(date)
-    pipeline = _make_pipeline(model, explain, actors, batch_size, workers or default_workers())
+    pipeline = _make_pipeline(
+        model, explain, actors, batch_size, workers or default_workers(), max_chars
+    )
     stats = {"read": 0, "ok": 0, "errors": 0}
     records = _records(pipeline, paths, pub, stats)
     out = _open_out(output)
@@ -281,6 +309,8 @@ def eval_cmd(
     model: Annotated[str | None, typer.Option(help="spaCy model package.")] = None,
 ) -> None:
     """Score the pipeline against gold annotations and print the figures."""
+    from rich.markup import escape
+
     from .evaluate import evaluate, load_gold_dir
     from .pipeline import Failure
     from .read import ArticleInput, parse_date
@@ -290,7 +320,7 @@ def eval_cmd(
     except InputError as exc:
         raise _fail(str(exc)) from None
     for e in errors:
-        err.print(f"[red]error:[/] {e}", soft_wrap=True)
+        err.print(f"[red]error:[/] {escape(str(e))}", soft_wrap=True)
     if not gold:
         raise _fail(f"{gold_dir}: no gold files could be read", 1)
     pipeline = _make_pipeline(model, False, None, 16)
@@ -394,7 +424,9 @@ def main() -> None:
     try:
         app()
     except EventwireError as exc:
-        err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+        from rich.markup import escape
+
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
         sys.exit(2)
     except KeyboardInterrupt:
         err.print("interrupted")

@@ -7,11 +7,19 @@ of :class:`~eventwire.read.ArticleInput` into
 
 A stage that fails on one article never loses the article nor the others: the
 record is still produced (without that stage's output) and carries a warning.
+
+Before analysis each article's language is identified (:mod:`eventwire.language`):
+an article that is not English is stored with its ``language`` and a warning, but
+not coded (no entities, places, times, quotes or events), since every rule is
+English. Articles longer than ``max_chars`` are analysed up to that length (the
+record keeps the whole text) so that time and memory per article stay bounded.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import hashlib
 import importlib
 import logging
@@ -26,8 +34,10 @@ from spacy.tokens import Doc
 from . import __version__
 from .clean import TextMap, analysis_text, find_segments
 from .errors import EventwireError, InputError
+from .language import ENGLISH, detect_language, language_name, normalize_language
 from .nlp import register_extensions, resolve_model_name, seed_text
 from .read import ArticleInput, parse_date
+from .read.article import replace_surrogates
 from .record import ArticleRecord, Entity, Event, Place, Quote, Segment, Time
 
 log = logging.getLogger(__name__)
@@ -37,7 +47,9 @@ log = logging.getLogger(__name__)
 DEFAULT_STAGES: tuple[str, ...] = ("actors", "times", "places", "quotes", "events")
 
 #: Articles longer than this (characters) are cut for analysis, with a warning;
-#: the stored text stays whole. Keeps time and memory per article bounded.
+#: the stored text stays whole. Keeps time and memory per article bounded: a news
+#: article is rarely over 50,000 characters, 200,000 take about 15 s on one core, and
+#: spaCy refuses texts over 1,000,000 (``nlp.max_length``). See docs/reliability.md.
 DEFAULT_MAX_CHARS = 200_000
 
 
@@ -50,6 +62,8 @@ class PipelineConfig:
     batch_size: int = 16
     explain: bool = False
     max_chars: int = DEFAULT_MAX_CHARS
+    #: identify each article's language and code only English ones (eventwire.language)
+    detect_language: bool = True
     #: per-stage settings, e.g. ``{"actors": {"actor_files": ["my.tsv"]}}``
     stage_config: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -65,6 +79,19 @@ class Failure:
         return f"{self.where}: {self.problem}"
 
 
+@contextlib.contextmanager
+def _fewer_collections(first_generation: int = 20_000) -> Iterator[None]:
+    """While articles are processed, collect the youngest generation less often (each
+    doc allocates many short-lived objects that reference counting frees anyway); the
+    thresholds are restored afterwards. Measured in docs/performance.md."""
+    old = gc.get_threshold()
+    gc.set_threshold(max(old[0], first_generation), old[1], old[2])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
 class Pipeline:
     """Loads models once and extracts records from many articles.
 
@@ -78,7 +105,15 @@ class Pipeline:
             if not hasattr(self.config, key):
                 raise TypeError(f"unknown Pipeline option {key!r}")
             setattr(self.config, key, value)
+        if not isinstance(self.config.max_chars, int) or self.config.max_chars < 1:
+            raise EventwireError(
+                f"max_chars must be a positive number of characters, got {self.config.max_chars!r}"
+            )
         self.nlp = self._build()
+        # the model's hundreds of thousands of long-lived objects leave the collector's
+        # generations: a full collection no longer walks them (docs/performance.md)
+        gc.collect()
+        gc.freeze()
         # the trailing eventwire stages run one document at a time (a failure stays with
         # its article); eventwire components placed among the model's (an entity ruler
         # before "ner") run inside nlp.pipe
@@ -123,10 +158,15 @@ class Pipeline:
         return f"{__version__}+{hashlib.sha1(key.encode()).hexdigest()[:8]}"
 
     # ------------------------------------------------------------------ running
-    def _prepare(self, article: ArticleInput) -> tuple[Doc, TextMap, list[Segment]]:
+    def _prepare(self, article: ArticleInput) -> tuple[Doc | None, TextMap, list[Segment]]:
+        """The doc to analyse (``None`` for an article not to code), the text map and the
+        segments (stored-text offsets)."""
+        _sanitize(article)
         segments = find_segments(article.text, article.segments)
         tmap = analysis_text(article.text, segments)
         text = tmap.analysis
+        if not self._is_english(article, text):
+            return None, tmap, segments
         if len(text) > self.config.max_chars:
             cut = text.rfind("\n", 0, self.config.max_chars)
             cut = cut if cut > self.config.max_chars // 2 else self.config.max_chars
@@ -142,19 +182,52 @@ class Pipeline:
         doc._.explain = self.config.explain
         return doc, tmap, segments
 
+    def _is_english(self, article: ArticleInput, text: str) -> bool:
+        """Decide ``article.language`` (as identified, else as declared, else English) and
+        whether the article is coded; a warning says why one is not."""
+        declared = normalize_language(article.language) if article.language else None
+        if article.language and declared is None:
+            article.warnings.append(
+                f"{article.origin}: unknown language {article.language[:40]!r} ignored"
+            )
+        found = detect_language(text) if self.config.detect_language else None
+        if found is not None and found.decided:
+            if declared and declared != found.language:
+                article.warnings.append(
+                    f"{article.origin}: declared language {declared!r}, but the text is "
+                    f"{language_name(found.language)} (probability {found.confidence or 0:.2f}); "
+                    f"taken as {found.language!r}"
+                )
+            article.language = found.language
+            how = (
+                f"identified as {language_name(found.language)} "
+                f"(probability {found.confidence or 0:.2f})"
+            )
+        else:
+            article.language = declared or ENGLISH
+            how = f"declared as {language_name(article.language)}"
+        if article.language != ENGLISH:
+            article.warnings.append(
+                f"{article.origin}: language {article.language!r} {how}; not coded, since "
+                "eventwire's rules are for English (stored without entities, places, times, "
+                "quotes or events)"
+            )
+        return article.language == ENGLISH
+
     def process(self, articles: Iterable[ArticleInput]) -> Iterator[ArticleRecord | Failure]:
         """Records for the articles, in input order (a Failure where none could be made)."""
-        batch: list[ArticleInput] = []
-        for article in articles:
-            batch.append(article)
-            if len(batch) >= self.config.batch_size:
+        with _fewer_collections():
+            batch: list[ArticleInput] = []
+            for article in articles:
+                batch.append(article)
+                if len(batch) >= self.config.batch_size:
+                    yield from self._process_batch(batch)
+                    batch = []
+            if batch:
                 yield from self._process_batch(batch)
-                batch = []
-        if batch:
-            yield from self._process_batch(batch)
 
     def _process_batch(self, batch: list[ArticleInput]) -> Iterator[ArticleRecord | Failure]:
-        prepared: list[tuple[ArticleInput, Doc, TextMap, list[Segment]] | Failure] = []
+        prepared: list[tuple[ArticleInput, Doc | None, TextMap, list[Segment]] | Failure] = []
         for article in batch:
             try:
                 doc, tmap, segments = self._prepare(article)
@@ -162,7 +235,7 @@ class Pipeline:
             except Exception as exc:  # never lose the batch for one article
                 log.exception("preparing %s failed", article.origin)
                 prepared.append(Failure(article.origin, f"could not prepare the text ({exc!r})"))
-        docs = [p[1] for p in prepared if not isinstance(p, Failure)]
+        docs = [p[1] for p in prepared if not isinstance(p, Failure) and p[1] is not None]
         model_docs = iter(
             self.nlp.pipe(docs, batch_size=self.config.batch_size, disable=self._stage_names)
         )
@@ -170,7 +243,14 @@ class Pipeline:
             if isinstance(item, Failure):
                 yield item
                 continue
-            article, _, tmap, segments = item
+            article, prepared_doc, tmap, segments = item
+            if prepared_doc is None:  # not English: stored, not coded
+                try:
+                    yield uncoded_record(article, segments)
+                except Exception as exc:
+                    log.exception("building the record of %s failed", article.origin)
+                    yield Failure(article.origin, f"could not build the record ({exc!r})")
+                continue
             doc = next(model_docs)
             for name in self._stage_names:
                 t0 = time.perf_counter()
@@ -219,6 +299,40 @@ class Pipeline:
         if isinstance(result, Failure):
             raise EventwireError(str(result))
         return result
+
+
+def _sanitize(article: ArticleInput) -> None:
+    """Replace lone surrogates (invalid Unicode, e.g. from a JSON ``\\ud800`` escape) in the
+    article's strings with U+FFFD, same length: no UTF-8 writer (spaCy, JSON output, the
+    store) accepts them."""
+    text, n = replace_surrogates(article.text)
+    if n:
+        article.text = text
+        article.warnings.append(
+            f"{article.origin}: {n} lone surrogate code point(s) (invalid Unicode) in the "
+            "text replaced with U+FFFD"
+        )
+    for name in ("id", "title", "url", "source", "language", "origin"):
+        value = getattr(article, name)
+        if isinstance(value, str):
+            setattr(article, name, replace_surrogates(value)[0])
+
+
+def uncoded_record(article: ArticleInput, segments: list[Segment]) -> ArticleRecord:
+    """The record of an article stored without analysis (not English)."""
+    return ArticleRecord.model_validate(
+        {
+            "id": article.id,
+            "title": article.title,
+            "date": article.date.isoformat() if article.date else None,
+            "source": article.source,
+            "url": article.url,
+            "language": article.language or ENGLISH,
+            "text": article.text,
+            "segments": [s.model_dump(mode="json") for s in segments],
+            "warnings": list(article.warnings),
+        }
+    )
 
 
 def _analysis_segment(seg: Segment, tmap: TextMap) -> Segment:

@@ -27,9 +27,12 @@ See ``docs/quotes.md`` for the rules and figures.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import logging
 import re
 from collections.abc import Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -143,7 +146,12 @@ def _nested(text: str, i: int) -> bool:
     end = len(text) if end < 0 else end
     start = _MARK_RE.match(text, i)
     after = start.end() if start else i + 1
-    roles = [_role(text, m.start(), m.end()) for m in _MARK_RE.finditer(text, after, end)]
+    # only the next two marks matter: looking further made a line of thousands of marks
+    # quadratic
+    roles = [
+        _role(text, m.start(), m.end())
+        for m in itertools.islice(_MARK_RE.finditer(text, after, end), 2)
+    ]
     return len(roles) >= 2 and roles[0] != "open" and roles[1] != "open"
 
 
@@ -283,7 +291,7 @@ class CueLexicon:
         if tok.pos_ not in ("VERB", "AUX") and not tok.tag_.startswith("VB"):
             return None
         lemma = self._lemma(tok)
-        for child in tok.children:
+        for child in _children(tok):
             if child.dep_ == "prt":
                 p_uses = self.phrasal.get((lemma, child.lower_))
                 if p_uses and use in p_uses:
@@ -442,8 +450,41 @@ def _head_tokens(doc: Doc, q: _Direct, prev_end: int) -> list[Token]:
     return out
 
 
-def _in_ranges(offset: int, ranges: Sequence[tuple[int, int]]) -> bool:
-    return any(s <= offset < e for s, e in ranges)
+class _Ranges:
+    """A set of ``[start, end)`` character ranges (quotes) with O(log n) look-ups.
+
+    A linear scan per token made texts with thousands of quotes quadratic.
+    """
+
+    __slots__ = ("_ends", "_starts")
+
+    def __init__(self, ranges: Iterable[tuple[int, int]]) -> None:
+        merged: list[list[int]] = []
+        for s, e in sorted(r for r in ranges if r[1] > r[0]):
+            if merged and s <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], e)
+            else:
+                merged.append([s, e])
+        self._starts = [s for s, _ in merged]
+        self._ends = [e for _, e in merged]
+
+    def __contains__(self, offset: int) -> bool:
+        k = bisect.bisect_right(self._starts, offset) - 1
+        return k >= 0 and offset < self._ends[k]
+
+    def overlap(self, span: tuple[int, int]) -> int:
+        """How many characters of ``span`` lie in the ranges."""
+        s, e = span
+        k = max(0, bisect.bisect_right(self._starts, s) - 1)
+        total = 0
+        while k < len(self._starts) and self._starts[k] < e:
+            total += _overlap(span, (self._starts[k], self._ends[k]))
+            k += 1
+        return total
+
+
+def _in_ranges(offset: int, ranges: _Ranges) -> bool:
+    return offset in ranges
 
 
 def _subject_of(cue: Token) -> Token | None:
@@ -463,7 +504,7 @@ def _subject_of(cue: Token) -> Token | None:
                 return child
         if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
             return tok.head
-        if tok.dep_ in _INHERIT_DEPS and tok.head is not tok:
+        if tok.dep_ in _INHERIT_DEPS and tok.head.i != tok.i:
             tok = tok.head
             seen += 1
             continue
@@ -538,7 +579,7 @@ def _positional_speaker(tokens: Sequence[Token], cue_span: Span) -> Span | None:
     return None
 
 
-def _speaker_span(cue_span: Span, quote_ranges: Sequence[tuple[int, int]]) -> Span | None:
+def _speaker_span(cue_span: Span, quote_ranges: _Ranges) -> Span | None:
     """The speaker noun phrase of a cue, outside every direct quote."""
     first = cue_span[0]
     if len(cue_span) > 1:  # "according to X": the object of the preposition
@@ -572,25 +613,119 @@ def _speaker_span(cue_span: Span, quote_ranges: Sequence[tuple[int, int]]) -> Sp
     return _np_span(subj)
 
 
+class _DocIndex:
+    """A doc's entities in text order and its parse tree, for look-ups in O(log n).
+
+    Scanning ``doc.ents`` for each quote (spaCy builds every entity span on each
+    access), sorting subtrees and walking ``Token.children`` (spaCy scans the whole
+    width of the subtree) made articles with many quotes, or one long run-on
+    sentence, quadratic. Built once per :func:`find_quotes` call.
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.n_tokens = len(doc)
+        self._children: list[list[int]] | None = None
+        self._dfs: tuple[list[int], list[int], list[int], list[int]] | None = None
+        self.ents: list[Span] = sorted(doc.ents, key=lambda e: e.start)
+        self.starts = [e.start for e in self.ents]
+        self.persons = [e for e in self.ents if e.label_ == "PERSON"]
+        self.person_starts = [e.start for e in self.persons]
+        self.person_end_chars = [e.end_char for e in self.persons]
+        # by a PERSON's last word: start chars, and the longest name up to each one
+        # (the earliest of equal length)
+        by_last: dict[str, tuple[list[int], list[str]]] = {}
+        for e in self.persons:
+            starts, best = by_last.setdefault(e[-1].lower_, ([], []))
+            starts.append(e.start_char)
+            best.append(e.text if not best or len(e.text) > len(best[-1]) else best[-1])
+        self.by_last = by_last
+
+    def children(self, i: int) -> list[int]:
+        """Indexes of token ``i``'s children, in text order."""
+        if self._children is None:
+            kids: list[list[int]] = [[] for _ in range(self.n_tokens)]
+            for t in self.doc:
+                if t.head.i != t.i:
+                    kids[t.head.i].append(t.i)
+            self._children = kids
+        return self._children[i]
+
+    def dfs(self) -> tuple[list[int], list[int], list[int], list[int]]:
+        """Entry and exit numbers of a depth-first walk of the parse (``t`` is in
+        ``u``'s subtree iff ``tin[u] <= tin[t] < tout[u]``), and the first and last
+        token index of each subtree (spaCy's ``right_edge`` can miss a token of a
+        non-projective subtree)."""
+        if self._dfs is None:
+            n = self.n_tokens
+            tin = [0] * n
+            tout = [0] * n
+            lo = list(range(n))
+            hi = list(range(n))
+            clock = 0
+            for root in (t.i for t in self.doc if t.head.i == t.i):
+                stack: list[tuple[int, int]] = [(root, 0)]
+                tin[root] = clock
+                clock += 1
+                while stack:
+                    node, k = stack[-1]
+                    kids = self.children(node)
+                    if k < len(kids):
+                        stack[-1] = (node, k + 1)
+                        tin[kids[k]] = clock
+                        clock += 1
+                        stack.append((kids[k], 0))
+                    else:
+                        tout[node] = clock
+                        stack.pop()
+                        if stack:
+                            parent = stack[-1][0]
+                            lo[parent] = min(lo[parent], lo[node])
+                            hi[parent] = max(hi[parent], hi[node])
+            self._dfs = (tin, tout, lo, hi)
+        return self._dfs
+
+    def edges(self, i: int) -> tuple[int, int]:
+        """Index of the first and of the last token of token ``i``'s subtree."""
+        _, _, lo, hi = self.dfs()
+        return lo[i], hi[i]
+
+
+_INDEX: ContextVar[_DocIndex | None] = ContextVar("eventwire_quotes_index", default=None)
+
+
+def _doc_index(doc: Doc) -> _DocIndex:
+    """The index of ``doc`` built by the running :func:`find_quotes`, else a new one."""
+    index = _INDEX.get()
+    if index is not None and index.doc is doc and index.n_tokens == len(doc):
+        return index
+    return _DocIndex(doc)
+
+
+def _children(tok: Token) -> Iterable[Token]:
+    index = _INDEX.get()
+    if index is not None and index.doc is tok.doc and index.n_tokens == len(tok.doc):
+        return [tok.doc[i] for i in index.children(tok.i)]
+    return tok.children
+
+
 def _person_name(doc: Doc, span: Span) -> str | None:
     """Full name of a PERSON mention: the longest earlier PERSON ending the same way."""
-    person = next(
-        (
-            e
-            for e in doc.ents
-            if e.label_ == "PERSON" and e.start >= span.start and e.end <= span.end
-        ),
-        None,
-    )
+    index = _doc_index(doc)
+    person = None
+    k = bisect.bisect_left(index.person_starts, span.start)
+    while k < len(index.persons) and index.persons[k].start < span.end:
+        if index.persons[k].end <= span.end:
+            person = index.persons[k]
+            break
+        k += 1
     if person is None:
         return None
-    last = person[-1].lower_
     best = person.text
-    for ent in doc.ents:
-        if ent.start_char > person.start_char:
-            break
-        if ent.label_ == "PERSON" and ent[-1].lower_ == last and len(ent.text) > len(best):
-            best = ent.text
+    starts, longest = index.by_last[person[-1].lower_]
+    j = bisect.bisect_right(starts, person.start_char) - 1
+    if j >= 0 and len(longest[j]) > len(best):
+        best = longest[j]
     return best
 
 
@@ -604,18 +739,25 @@ def _pronoun_name(doc: Doc, span: Span) -> str | None:
         return None
     low = span[0].lower_
     if low in _PERSON_PRONOUNS:
-        prev = [e for e in doc.ents if e.label_ == "PERSON" and e.end_char <= span.start_char]
-        if not prev:
+        index = _doc_index(doc)
+        n_prev = bisect.bisect_right(index.person_end_chars, span.start_char)
+        if not n_prev:
             return None
+        prev = index.persons[max(0, n_prev - 4) : n_prev]
         # Prefer the latest person who is the subject of a clause ("Smith met
         # Jones. He said" -> Smith), else the latest person mentioned.
-        subjects = [e for e in prev[-4:] if e.root.dep_ in _SUBJECT_DEPS]
+        subjects = [e for e in prev if e.root.dep_ in _SUBJECT_DEPS]
         return _person_name(doc, subjects[-1] if subjects else prev[-1])
     if low == "it":
         sent = sentence_of(span[0])
         first = sentence_of(doc[sent.start - 1]).start if sent.start > 0 else sent.start
-        window = doc[first : span.start]
-        orgs = [e for e in window.ents if e.label_ in _ORG_LABELS]
+        index = _doc_index(doc)
+        k = bisect.bisect_left(index.starts, first)
+        orgs: list[Span] = []
+        while k < len(index.ents) and index.ents[k].end <= span.start:
+            if index.ents[k].label_ in _ORG_LABELS:
+                orgs.append(index.ents[k])
+            k += 1
         return orgs[-1].text if orgs else None
     return None
 
@@ -665,9 +807,13 @@ def _directs(doc: Doc, lex: CueLexicon, marked: Sequence[MarkedSpan]) -> list[_D
             continue
         p = _para_index(para_starts, ms.start)
         para_start = para_starts[p] if p >= 0 else 0
-        opens = not _MARK_RE.sub("", text[para_start : ms.start]).strip()
+        # a later quote of the same paragraph never opens it (the earlier quote's words
+        # come before it); scanning every quote's prefix made long paragraphs quadratic
+        opens = (not out or out[-1].para != p or out[-1].start < para_start) and _only_marks(
+            text, para_start, ms.start
+        )
         out.append(_Direct(ms.start, ms.end, span.start, span.end, p, opens))
-    ranges = [(q.start, q.end) for q in out]
+    ranges = _Ranges((q.start, q.end) for q in out)
     for k, q in enumerate(out):
         next_start = out[k + 1].start if k + 1 < len(out) else len(text) + 2
         prev_end = out[k - 1].end if k > 0 else -1
@@ -710,6 +856,20 @@ def _directs(doc: Doc, lex: CueLexicon, marked: Sequence[MarkedSpan]) -> list[_D
         if not _is_title(doc, q)
         and (not _is_fragment(text, q) or (q.speaker is not None and q.own))
     ]
+
+
+def _only_marks(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` holds nothing but quotation marks and white space."""
+    pos = start
+    while pos < end:
+        m = _MARK_RE.match(text, pos, end)
+        if m is not None:
+            pos = m.end()
+        elif text[pos].isspace():
+            pos += 1
+        else:
+            return False
+    return True
 
 
 def _is_fragment(text: str, q: _Direct) -> bool:
@@ -773,7 +933,7 @@ def _is_title(doc: Doc, q: _Direct) -> bool:
 
 
 def _ancestor_cue(
-    doc: Doc, q: _Direct, lex: CueLexicon, ranges: Sequence[tuple[int, int]]
+    doc: Doc, q: _Direct, lex: CueLexicon, ranges: _Ranges
 ) -> tuple[str, Span] | None:
     """The nearest speech cue that syntactically governs the quoted words."""
     cands: list[tuple[int, int, int]] = []
@@ -848,7 +1008,7 @@ def _colon_speaker(doc: Doc, q: _Direct) -> tuple[str, Span] | None:
 
 
 def _previous_sentence_cue(
-    doc: Doc, q: _Direct, lex: CueLexicon, ranges: Sequence[tuple[int, int]]
+    doc: Doc, q: _Direct, lex: CueLexicon, ranges: _Ranges
 ) -> tuple[str, Span] | None:
     """A speech cue with a subject in the sentence right before the quote.
 
@@ -880,7 +1040,7 @@ def _previous_sentence_cue(
 def _attribute(
     tokens: Iterable[Token],
     lex: CueLexicon,
-    ranges: Sequence[tuple[int, int]],
+    ranges: _Ranges,
     *,
     positional: bool,
 ) -> tuple[str, Span] | None:
@@ -902,8 +1062,10 @@ def _attribute(
 
 
 def _clause_span(doc: Doc, clause_head: Token) -> Span | None:
-    toks = sorted(clause_head.subtree, key=lambda t: t.i)
-    start, end = toks[0].i, toks[-1].i + 1
+    # the subtree's first and last tokens (sorting the subtree made a long chain of
+    # clauses quadratic)
+    first, last = _doc_index(doc).edges(clause_head.i)
+    start, end = first, last + 1
     while start < end and (
         doc[start].is_punct
         or doc[start].is_space
@@ -937,20 +1099,42 @@ def _parenthetical_clause(cue: Token) -> Span | None:
     if head.pos_ not in ("VERB", "AUX") or _SUBJECT_DEPS.isdisjoint(c.dep_ for c in head.children):
         return None
     doc = cue.doc
-    sub = sorted((t for t in cue.subtree if not t.is_punct), key=lambda t: t.i)
-    before = doc[sub[0].i - 1] if sub[0].i > 0 else None
-    after = doc[sub[-1].i + 1] if sub[-1].i + 1 < len(doc) else None
+    first, last = _word_edges(cue)
+    before = doc[first - 1] if first > 0 else None
+    after = doc[last + 1] if last + 1 < len(doc) else None
     if before is None or before.text != "," or after is None or after.text not in (",", "."):
         return None
     return _clause_span(doc, head)
+
+
+def _word_edges(tok: Token) -> tuple[int, int]:
+    """Indexes of the first and last non-punctuation tokens of ``tok``'s subtree.
+
+    Walks in from the subtree's edges instead of sorting the whole subtree, which
+    made long chains of clauses quadratic; a token between the edges that is not a
+    descendant (a non-projective parse) is skipped as before.
+    """
+    doc = tok.doc
+    index = _doc_index(doc)
+    tin, tout, _, _ = index.dfs()
+
+    def word_of_subtree(t: Token) -> bool:
+        return not t.is_punct and tin[tok.i] <= tin[t.i] < tout[tok.i]
+
+    lo, hi = index.edges(tok.i)
+    while lo < tok.i and not word_of_subtree(doc[lo]):
+        lo += 1
+    while hi > tok.i and not word_of_subtree(doc[hi]):
+        hi -= 1
+    return lo, hi
 
 
 def _according_clause(cue_span: Span) -> Span | None:
     """The clause that "according to X" qualifies: the sentence outside the phrase."""
     doc = cue_span.doc
     sent = sentence_of(cue_span[0])
-    phrase = sorted(cue_span[0].subtree, key=lambda t: t.i)
-    p_start, p_end = min(phrase[0].i, cue_span.start), max(phrase[-1].i + 1, cue_span.end)
+    first, last = _doc_index(doc).edges(cue_span[0].i)
+    p_start, p_end = min(first, cue_span.start), max(last + 1, cue_span.end)
     before = doc[sent.start : p_start]
     after = doc[p_end : sent.end]
     part = after if len(after) >= len(before) else before
@@ -987,7 +1171,7 @@ def _same_paragraph(text: str, span: tuple[int, int], anchor: int) -> tuple[int,
 
 def _indirects(doc: Doc, lex: CueLexicon, marked: Sequence[MarkedSpan]) -> list[record.Quote]:
     # Every stretch in marks, scare quotes included: no cue is read inside one.
-    all_marked = [(m.start, m.end) for m in marked]
+    all_marked = _Ranges((m.start, m.end) for m in marked)
     out: list[record.Quote] = []
     seen: set[tuple[int, int]] = set()
     for tok in doc:
@@ -1002,9 +1186,11 @@ def _indirects(doc: Doc, lex: CueLexicon, marked: Sequence[MarkedSpan]) -> list[
         if len(cue_span) > 1:
             clause = _according_clause(cue_span)
         else:
-            comps = [c for c in tok.children if c.dep_ == "ccomp"]
+            comps = [c for c in _children(tok) if c.dep_ == "ccomp"]
             if comps:
-                head = max(comps, key=lambda c: len(list(c.subtree)))
+                head = (
+                    comps[0] if len(comps) == 1 else max(comps, key=lambda c: len(list(c.subtree)))
+                )
                 clause = _clause_span(doc, head)
             else:
                 clause = _parenthetical_clause(tok)
@@ -1018,7 +1204,7 @@ def _indirects(doc: Doc, lex: CueLexicon, marked: Sequence[MarkedSpan]) -> list[
             continue
         if not inside and cue_span.start_char >= span[0] and cue_span.end_char <= span[1]:
             continue
-        quoted = sum(_overlap(span, r) for r in all_marked)
+        quoted = all_marked.overlap(span)
         if quoted * 2 > span[1] - span[0] or span in seen:
             continue
         sp = _speaker_span(cue_span, all_marked)
@@ -1047,6 +1233,7 @@ def find_quotes(doc: Doc, *, cues: CueLexicon | None = None) -> list[record.Quot
     Spans are offsets into ``text_of(doc)``; ``text == text_of(doc)[start:end]``. Never
     raises on odd text: problems are logged and the affected quote skipped.
     """
+    token = _INDEX.set(_DocIndex(doc))
     try:
         lex = cues or load_cues()
         marked = find_marked_spans(text_of(doc))
@@ -1069,6 +1256,8 @@ def find_quotes(doc: Doc, *, cues: CueLexicon | None = None) -> list[record.Quot
     except Exception:  # never let one odd article stop a batch
         log.warning("quote extraction failed; no quotes for this document", exc_info=True)
         return []
+    finally:
+        _INDEX.reset(token)
     quotes.sort(key=lambda q: (q.span[0], -q.span[1]))
     for n, q in enumerate(quotes, 1):
         q.id = f"q{n}"

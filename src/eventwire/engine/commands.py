@@ -78,9 +78,10 @@ def ingest_with_ray(
     date: str | None,
     wait: float,
     cluster: bool = True,
+    max_chars: int | None = None,
 ) -> None:
     """``eventwire ingest --engine ray``: code on Ray, write Parquet, load a local output."""
-    from ..pipeline import PipelineConfig
+    from ..pipeline import DEFAULT_MAX_CHARS, PipelineConfig
     from ..read import parse_date
     from .ray_engine import run
 
@@ -95,7 +96,11 @@ def ingest_with_ray(
         stats = run(
             paths,
             out,
-            config=PipelineConfig(model=model, batch_size=min(batch_size, 64)),
+            config=PipelineConfig(
+                model=model,
+                batch_size=min(batch_size, 64),
+                max_chars=max_chars or DEFAULT_MAX_CHARS,
+            ),
             address=address,
             actors=workers,
             batch_size=min(batch_size, 64),

@@ -75,3 +75,18 @@ def parse_date(value: object, *, today: dt.date | None = None) -> dt.date | None
     if result.year < MIN_YEAR or result > today + dt.timedelta(days=MAX_FUTURE_DAYS):
         raise ValueError(f"implausible publication date {result.isoformat()}")
     return result
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def replace_surrogates(value: str) -> tuple[str, int]:
+    """``value`` with each lone surrogate code point replaced by U+FFFD, and how many.
+
+    A Python string holds one only from a malformed source (a JSON ``\\ud800`` escape
+    without its pair); UTF-8 cannot encode it, so every writer would fail. The
+    length is kept, so character offsets into the text stay valid.
+    """
+    if not _SURROGATE.search(value):
+        return value, 0
+    return _SURROGATE.subn("\ufffd", value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import gzip
@@ -11,12 +12,13 @@ import re
 import sys
 import zlib
 from collections.abc import Callable, Iterable, Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..errors import InputError
 from ..record import Segment
-from .article import ArticleInput, parse_date
+from .article import ArticleInput, parse_date, replace_surrogates
 
 Item = ArticleInput | InputError
 Reader = Callable[[bytes, str, str, "dt.date | None"], Iterator[Item]]
@@ -27,8 +29,28 @@ SNIFF_BYTES = 8192
 # --------------------------------------------------------------------------- decoding
 
 
+#: Byte-order marks of the UTF-16 and UTF-32 encodings (longest first).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
 def decode(data: bytes, where: str) -> tuple[str, list[str]]:
-    """Decode bytes as UTF-8 (BOM tolerated); undecodable bytes are replaced and reported."""
+    """Decode bytes as UTF-8 (BOM tolerated), or as UTF-16/32 when they start with that
+    encoding's byte-order mark; undecodable bytes are replaced and reported."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), []
+            except UnicodeDecodeError as exc:
+                text = data.decode(encoding, errors="replace")
+                return text, [
+                    f"{where}: not valid {encoding.upper()} (first bad byte at offset "
+                    f"{exc.start}); undecodable bytes replaced with U+FFFD"
+                ]
     if b"\x00" in data[:SNIFF_BYTES]:
         raise InputError(where, "binary file (contains NUL bytes); expected text")
     try:
@@ -50,8 +72,10 @@ def _check_not_empty(text: str, where: str) -> None:
 # --------------------------------------------------------------------------- plain text
 
 _DATE_LINE = re.compile(r"^[ \t]*date[ \t]*[:=]?[ \t]*(\d{4}-\d{1,2}-\d{1,2})\b([^\n]*)$", re.I)
+#: group 2 keeps trailing blanks (stripped in code: a lazy ``(.*?)[ \t]*$`` took time
+#: quadratic in a long run of blanks)
 _HEADER_FIELD = re.compile(
-    r"^[ \t]*(title|headline|date|published|source|publisher|url|link|byline|author)[ \t]*:[ \t]*(.*?)[ \t]*$",
+    r"^[ \t]*(title|headline|date|published|source|publisher|url|link|byline|author)[ \t]*:[ \t]*(.*)$",
     re.I,
 )
 _FIELD_NAMES = {
@@ -110,7 +134,9 @@ def parse_text_header(text: str, where: str) -> tuple[dict[str, str], list[Segme
         if not fm:
             block = []  # a header block is all fields or nothing
             break
-        block.append((cur, fm.group(1).lower(), fm.group(2), cur + len(stripped.rstrip())))
+        block.append(
+            (cur, fm.group(1).lower(), fm.group(2).rstrip(" \t"), cur + len(stripped.rstrip()))
+        )
         cur += len(line)
     for start, name, value, end in block:
         key = _FIELD_NAMES[name]
@@ -164,19 +190,32 @@ def read_html(data: bytes, where: str, stem: str, default_date: dt.date | None) 
         raise InputError(where, "binary file (contains NUL bytes); expected HTML")
     if not data.strip():
         raise InputError(where, "empty file")
-    try:
-        doc = trafilatura.bare_extraction(data, with_metadata=True, include_comments=False)
-    except Exception as exc:  # trafilatura raises assorted lxml errors on broken pages
-        raise InputError(where, f"could not parse HTML ({type(exc).__name__}: {exc})") from None
-    fields: dict[str, Any] = {}
-    if doc is not None:
-        fields = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
-    body = (fields.get("text") or "").strip()
-    if not body:
-        raise InputError(where, "no article text found in the HTML page")
+    warnings: list[str] = []
+    depth = _tag_depth(data.decode("utf-8", errors="replace"))
+    if depth > MAX_HTML_DEPTH:
+        # libxml2 stops reading below this depth: trafilatura would miss the article
+        title, body = _flat_html_text(data)
+        if not body:
+            raise InputError(where, "no article text found in the HTML page")
+        fields: dict[str, Any] = {"title": title}
+        warnings.append(
+            f"{where}: elements nested {depth:,} deep, more than the HTML parser reads "
+            f"({MAX_HTML_DEPTH}); the text of every element outside scripts, styles and "
+            "navigation was kept instead of the page's main text"
+        )
+    else:
+        try:
+            doc = trafilatura.bare_extraction(data, with_metadata=True, include_comments=False)
+        except Exception as exc:  # trafilatura raises assorted lxml errors on broken pages
+            raise InputError(where, f"could not parse HTML ({type(exc).__name__}: {exc})") from None
+        fields = {}
+        if doc is not None:
+            fields = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+        body = (fields.get("text") or "").strip()
+        if not body:
+            raise InputError(where, "no article text found in the HTML page")
     # trafilatura separates paragraphs by single newlines; keep paragraphs apart.
     text = re.sub(r"\n+", "\n\n", body)
-    warnings: list[str] = []
     date = _date_or_warn(fields.get("date"), where, warnings, default_date)
     yield ArticleInput(
         text=text,
@@ -188,6 +227,116 @@ def read_html(data: bytes, where: str, stem: str, default_date: dt.date | None) 
         origin=where,
         warnings=warnings,
     )
+
+
+#: Nesting beyond which libxml2 (under trafilatura) stops reading a page.
+MAX_HTML_DEPTH = 255
+_TAG = re.compile(r"<!--|<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^<>]*>")
+#: Elements whose end tag may be left out, or that have none: they do not nest.
+_FLAT_TAGS = frozenset({
+    "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead", "tbody",
+    "tfoot", "colgroup", "caption", "rb", "rt", "rp", "html", "head", "body", "area",
+    "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr", "param", "keygen", "command"
+})  # fmt: skip
+
+
+def _tag_depth(html: str) -> int:
+    """How deep the page's elements nest (a quick scan of its tags; comments, scripts and
+    styles skipped)."""
+    low = html.lower()
+    depth = deepest = pos = 0
+    while (m := _TAG.search(html, pos)) is not None:
+        pos = m.end()
+        if m.group(0) == "<!--":
+            end = html.find("-->", pos)
+            pos = len(html) if end < 0 else end + 3
+            continue
+        name = m.group(2).lower()
+        if name in _FLAT_TAGS or m.group(0).endswith("/>"):
+            continue
+        if m.group(1):
+            depth = max(0, depth - 1)
+            continue
+        if name in ("script", "style"):
+            end = low.find(f"</{name}", pos)
+            pos = len(html) if end < 0 else end
+            continue
+        depth += 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+class _TextCollector(HTMLParser):
+    """Text of an HTML page by paragraph, whatever its depth (a streaming parser)."""
+
+    SKIP = frozenset({
+        "script", "style", "head", "nav", "footer", "header", "aside", "noscript",
+        "template", "svg", "form", "button", "select", "iframe", "object"
+    })  # fmt: skip
+    BLOCK = frozenset({
+        "p", "div", "section", "article", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5",
+        "h6", "blockquote", "pre", "tr", "table", "dd", "dt", "figcaption", "main", "br",
+        "hr"
+    })  # fmt: skip
+    VOID = frozenset({
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+        "source", "track", "wbr"
+    })  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.title: list[str] = []
+        self.stack: list[str] = []
+        self.open: dict[str, int] = {}  # tags on the stack, counted (O(1) look-ups)
+        self.skipping = 0
+        self.in_title = False
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag in self.BLOCK:
+            self.parts.append("\n")
+        if tag in self.VOID:
+            return
+        self.stack.append(tag)
+        self.open[tag] = self.open.get(tag, 0) + 1
+        self.skipping += tag in self.SKIP
+        self.in_title = self.in_title or tag == "title"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.BLOCK:
+            self.parts.append("\n")
+        if not self.open.get(tag):
+            return  # a stray end tag
+        while self.stack:
+            top = self.stack.pop()
+            self.open[top] -= 1
+            self.skipping -= top in self.SKIP
+            if top == "title":
+                self.in_title = False
+            if top == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if self.in_title:
+            self.title.append(data)
+        elif not self.skipping:
+            self.parts.append(data)
+
+
+def _flat_html_text(data: bytes) -> tuple[str | None, str]:
+    """(title, text) of a page nested too deep for trafilatura: every paragraph outside
+    scripts, styles and navigation."""
+    collector = _TextCollector()
+    try:
+        collector.feed(data.decode("utf-8", errors="replace"))
+        collector.close()
+    except Exception:  # HTMLParser is lenient; never let a page stop the batch
+        pass
+    paragraphs = [re.sub(r"\s+", " ", p).strip() for p in "".join(collector.parts).split("\n")]
+    text = "\n".join(p for p in paragraphs if p)
+    title = re.sub(r"\s+", " ", "".join(collector.title)).strip() or None
+    return title, text
 
 
 # --------------------------------------------------------------------------- records
@@ -209,12 +358,20 @@ def record_to_article(
     if not text.strip():
         raise InputError(where, "record has an empty 'text'")
     warnings: list[str] = []
+    text, bad = replace_surrogates(text)
+    if bad:
+        warnings.append(
+            f"{where}: {bad} lone surrogate code point(s) (invalid Unicode, e.g. a \\ud800 "
+            "escape without its pair) in 'text' replaced with U+FFFD"
+        )
     date = _date_or_warn(rec.get("date"), where, warnings, default_date)
     rid = rec.get("id")
+    if isinstance(rid, dict | list):
+        raise InputError(where, f"'id' must be a string or a number, got {type(rid).__name__}")
     meta = {k: rec.get(k) for k in ("title", "url", "source", "language")}
     return ArticleInput(
         text=text,
-        id=str(rid) if rid not in (None, "") else fallback_id,
+        id=_str_or_none(rid) or fallback_id,
         date=date,
         title=_str_or_none(meta["title"]),
         url=_str_or_none(meta["url"]),
@@ -228,7 +385,7 @@ def record_to_article(
 def _str_or_none(v: object) -> str | None:
     if v is None or v == "":
         return None
-    return str(v)
+    return replace_surrogates(str(v))[0]
 
 
 def read_jsonl_lines(
@@ -283,33 +440,87 @@ def read_json(data: bytes, where: str, stem: str, default_date: dt.date | None) 
             yield err
 
 
+#: Rows with an unclosed quote after which the rest of a CSV file is given up (each one
+#: costs a scan to the end of the file).
+MAX_CSV_RESYNCS = 100
+
+
 def read_csv(data: bytes, where: str, stem: str, default_date: dt.date | None) -> Iterator[Item]:
-    """CSV with a header row naming at least a ``text`` column."""
-    text, _ = decode(data, where)
+    """CSV with a header row naming at least a ``text`` column.
+
+    Rows are parsed strictly, so that a quoting error is seen where it is: a row whose
+    quoted field is not closed properly (it would swallow the rows after it) is
+    reported with its first line and skipped, and reading resumes on the next line; a
+    one-line row with a stray quotation mark (``"abc"def``) is kept as the lenient
+    parser reads it, with a warning.
+    """
+    text, warnings = decode(data, where)
     _check_not_empty(text, where)
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    if not reader.fieldnames or "text" not in [f.strip().lower() for f in reader.fieldnames]:
-        raise InputError(
-            f"{where}:1", f"CSV header has no 'text' column (found {reader.fieldnames})"
-        )
+    lines = list(io.StringIO(text, newline=""))
+
+    def reader_at(start: int, *, strict: bool = True) -> Any:
+        """A csv reader over the lines from index ``start``."""
+        return csv.reader((lines[i] for i in range(start, len(lines))), strict=strict)
+
+    reader = reader_at(0)
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error) as exc:
+        raise InputError(f"{where}:1", f"bad CSV header ({exc})") from None
+    names = [h.strip().lower() for h in header]
+    if "text" not in names:
+        raise InputError(f"{where}:1", f"CSV header has no 'text' column (found {header})")
+    base = 0  # index of the line the current reader started at
+    resyncs = 0
     while True:
+        first = base + reader.line_num  # index of the next row's first line
+        notes: list[str] = []
         try:
             row = next(reader)
+            line = base + reader.line_num  # the row's last line (1-based)
         except StopIteration:
             break
         except csv.Error as exc:
-            yield InputError(f"{where}:{reader.line_num}", f"bad CSV ({exc})")
-            break
-        loc = f"{where}:{reader.line_num}"
-        if None in row:
+            if base + reader.line_num > first + 1 or "end of data" in str(exc):
+                # a quoted field left open ran over the next lines: they may be rows
+                resyncs += 1
+                if resyncs > MAX_CSV_RESYNCS:
+                    yield InputError(
+                        f"{where}:{first + 1}",
+                        f"bad CSV: more than {MAX_CSV_RESYNCS} rows with unclosed quotes; "
+                        "the rest of the file is skipped",
+                    )
+                    return
+                yield InputError(
+                    f"{where}:{first + 1}",
+                    f"bad CSV ({exc}; a quoted field opened on this line is not closed "
+                    "properly); row skipped, reading resumes on the next line",
+                )
+                base = first + 1
+                reader = reader_at(base)
+                continue
+            lenient = reader_at(first, strict=False)
+            row = next(lenient)
+            line = first + lenient.line_num
+            notes.append(f"{where}:{first + 1}: malformed CSV quoting ({exc}); row read leniently")
+            base = line
+            reader = reader_at(base)
+        if not row:
+            continue  # a blank line
+        loc = f"{where}:{line}"
+        if len(row) > len(names):
             yield InputError(loc, "row has more fields than the header")
             continue
-        rec = {k.strip().lower(): v for k, v in row.items() if k is not None}
+        rec = {k: v for k, v in zip(names, row, strict=False) if k}
         try:
-            yield record_to_article(rec, loc, f"{stem}-{reader.line_num}", default_date)
+            art = record_to_article(rec, loc, f"{stem}-{line}", default_date)
         except InputError as err:
             yield err
+            continue
+        art.warnings[:0] = warnings + notes
+        warnings = []  # the file's decoding warning goes with its first article
+        yield art
 
 
 # --------------------------------------------------------------------------- dispatch
@@ -449,7 +660,24 @@ def read_stream(
 
 
 def read_paths(paths: Iterable[str | Path], default_date: dt.date | None = None) -> Iterator[Item]:
-    """Read every article under the given paths (``-`` is standard input)."""
+    """Read every article under the given paths (``-`` is standard input).
+
+    An article whose id was already used by an earlier one gets a warning naming both
+    places; both are kept (the store tells articles apart by their text).
+    """
+    first_seen: dict[str, str] = {}
+    for item in _read_all(paths, default_date):
+        if isinstance(item, ArticleInput):
+            first = first_seen.setdefault(item.id, item.origin)
+            if first != item.origin:
+                item.warnings.append(
+                    f"{item.origin}: duplicate id {item.id!r} (first used at {first}); "
+                    "both records are kept"
+                )
+        yield item
+
+
+def _read_all(paths: Iterable[str | Path], default_date: dt.date | None) -> Iterator[Item]:
     for raw in paths:
         if str(raw) == "-":
             yield from read_stream(sys.stdin.buffer, default_date)

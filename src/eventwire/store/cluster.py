@@ -30,7 +30,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from .db import Store
+from .db import Store, rollback
 
 DEFAULT_DAYS = 1
 DEFAULT_KM = 100.0
@@ -206,6 +206,6 @@ def cluster_store(store: Store, *, days: int = DEFAULT_DAYS, km: float = DEFAULT
         )
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        rollback(con)
         raise
     return next_id - 1

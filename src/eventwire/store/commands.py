@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import json
@@ -19,7 +20,15 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..errors import EventwireError, InputError
-from .db import DEFAULT_DB, INGEST_MEMORY_LIMIT, Store, StoreError, set_memory_limit
+from ..record import ArticleRecord
+from .db import (
+    DEFAULT_DB,
+    INGEST_MEMORY_LIMIT,
+    Store,
+    StoreError,
+    set_memory_limit,
+    write_error,
+)
 from .query import EVENT_COLUMNS, EventFilter, events_sql
 
 err = Console(stderr=True, highlight=False)
@@ -80,11 +89,13 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def make_pipeline(model: str | None, batch_size: int) -> Any:
+def make_pipeline(model: str | None, batch_size: int, max_chars: int | None = None) -> Any:
     """The pipeline ingest uses (tests replace this with a cheap one)."""
-    from ..pipeline import Pipeline, PipelineConfig
+    from ..pipeline import DEFAULT_MAX_CHARS, Pipeline, PipelineConfig
 
-    return Pipeline(PipelineConfig(model=model, batch_size=batch_size))
+    return Pipeline(
+        PipelineConfig(model=model, batch_size=batch_size, max_chars=max_chars or DEFAULT_MAX_CHARS)
+    )
 
 
 def _day(value: str | None, option: str) -> dt.date | None:
@@ -209,6 +220,12 @@ class _OneLineLog(logging.Handler):
         self.console.print(f"[yellow]warning:[/] {escape(msg)}", soft_wrap=True)
 
 
+def _close_quietly(store: Store) -> None:
+    """Close after a failure already reported (closing may fail the same way)."""
+    with contextlib.suppress(duckdb.Error):
+        store.close()
+
+
 def _check_fmt(fmt: str, allowed: tuple[str, ...]) -> None:
     if fmt not in allowed:
         raise fail(f"--format must be one of {', '.join(allowed)} (got {fmt!r})")
@@ -287,6 +304,15 @@ def ingest_cmd(
             "events, failures); a local one is then loaded into --db.",
         ),
     ] = None,
+    max_chars: Annotated[
+        int | None,
+        typer.Option(
+            "--max-chars",
+            min=1,
+            help="Analyse at most this many characters of an article (default 200,000); the "
+            "store keeps the whole text and a warning.",
+        ),
+    ] = None,
 ) -> None:
     """Extract events from articles into the store (idempotent, resumable)."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -302,6 +328,7 @@ def ingest_cmd(
         ingest_with_ray(
             paths or [], db=db, output=output, address=address, model=model,
             batch_size=batch_size, workers=workers, date=date, wait=wait, cluster=cluster,
+            max_chars=max_chars,
         )  # fmt: skip
         return
 
@@ -318,7 +345,11 @@ def ingest_cmd(
         except ValueError as exc:
             raise fail(f"--date: {exc}") from None
     try:
-        pipeline = make_pipeline(model, min(batch_size, 64))
+        pipeline = (
+            make_pipeline(model, min(batch_size, 64), max_chars)
+            if max_chars
+            else make_pipeline(model, min(batch_size, 64))
+        )
     except EventwireError as exc:
         raise fail(str(exc)) from None
     n_workers = workers or default_workers()
@@ -334,6 +365,7 @@ def ingest_cmd(
         raise fail(f"--memory-limit: {exc}") from None
     failures: list[FailureRow] = []
     n_warnings = 0
+    printed: set[str] = set()  # reader warnings already shown, until their record is stored
     progress = Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -350,6 +382,7 @@ def ingest_cmd(
                 if isinstance(item, ArticleInput):
                     for w in item.warnings:
                         n_warnings += 1
+                        printed.add(w)
                         progress.console.print(f"[yellow]warning:[/] {escape(w)}", soft_wrap=True)
                 yield item
         else:
@@ -367,6 +400,15 @@ def ingest_cmd(
                 f"{(s.stored + s.recoded) / secs:,.1f} articles/s)"
             ),
         )
+
+    def on_record(rec: ArticleRecord) -> None:
+        nonlocal n_warnings
+        for w in rec.warnings:  # the pipeline's own: language, length, a failed stage
+            if w in printed:
+                printed.discard(w)
+            else:
+                n_warnings += 1
+                progress.console.print(f"[yellow]warning:[/] {escape(w)}", soft_wrap=True)
 
     stats: IngestStats | None = None
     # the pipeline logs a stage failure with its traceback; here it becomes one line
@@ -389,6 +431,7 @@ def ingest_cmd(
                 dedup_threshold=threshold if dedup else None,
                 on_batch=on_batch,
                 on_failure=failures.append,
+                on_record=on_record,
             )
             n_clusters = None
             if cluster and (stats.stored or stats.recoded):  # nothing new: clusters stand
@@ -396,21 +439,27 @@ def ingest_cmd(
                 set_memory_limit(store.con, None)
                 n_clusters = cluster_store(store)
     except KeyboardInterrupt:
-        store.close()
+        _close_quietly(store)
         err.print(
             "interrupted: every batch committed so far is kept; run the same command again "
             "to resume"
         )
         raise typer.Exit(130) from None
     except EventwireError as exc:
-        store.close()
+        _close_quietly(store)
         raise fail(str(exc)) from None
+    except duckdb.Error as exc:  # e.g. the disk filled up while clustering
+        _close_quietly(store)
+        raise fail(str(write_error(db, exc))) from None
     finally:
         logger.removeHandler(handler)
         logger.propagate = propagate
         if isinstance(pipeline, ParallelPipeline):
             pipeline.close()
-    store.close()
+    try:
+        store.close()  # checkpoints the write-ahead log into the file
+    except duckdb.Error as exc:
+        raise fail(str(write_error(db, exc))) from None
     assert stats is not None
     secs = max(1e-6, (dt.datetime.now() - started).total_seconds())
     for f in failures[:SHOW_FAILURES]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from pathlib import Path
@@ -53,6 +54,42 @@ def _lock_message(path: Path, exc: Exception) -> str:
     )
 
 
+_READ_ONLY = ("permission denied", "read-only file system", "operation not permitted")
+_FULL = ("no space left", "file too large", "disk quota", "not enough space")
+
+
+def _detail(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def write_error(path: str | Path, exc: BaseException) -> StoreError:
+    """A message for a failed write to the store (disk full, read-only, ...)."""
+    text = str(exc).lower()
+    detail = _detail(exc)
+    if any(k in text for k in _FULL):
+        return StoreError(
+            f"{path}: cannot write the store, the disk is full or the file too large "
+            f"({detail}); every batch committed before is kept: free space and run the same "
+            "command again to resume"
+        )
+    if any(k in text for k in _READ_ONLY):
+        return StoreError(
+            f"{path}: cannot write the store, it is read-only ({detail}); writing needs "
+            f"write access to the file and to its directory (DuckDB keeps {Path(path).name}.wal "
+            "beside it); query, sql, export, stats and serve work on a read-only store"
+        )
+    return StoreError(
+        f"{path}: writing to the store failed ({detail}); every batch committed before is kept"
+    )
+
+
+def rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back the open transaction, if any: a failed COMMIT (disk full) has already
+    ended it, and an error here would hide the one that matters."""
+    with contextlib.suppress(duckdb.Error):
+        con.execute("ROLLBACK")
+
+
 def _is_lock_error(exc: Exception) -> bool:
     text = str(exc).lower()
     return "lock" in text and ("conflicting" in text or "could not set" in text)
@@ -74,6 +111,8 @@ def connect(
             return duckdb.connect(str(path), read_only=read_only)
         except duckdb.IOException as exc:
             if not _is_lock_error(exc):
+                if not read_only and any(k in str(exc).lower() for k in _READ_ONLY):
+                    raise write_error(path, exc) from None
                 raise StoreError(f"{path}: cannot open the store ({exc})") from None
             if time.monotonic() >= deadline:
                 raise StoreLockedError(_lock_message(path, exc)) from None
@@ -125,7 +164,7 @@ def migrate(con: duckdb.DuckDBPyConnection, path: str | Path = "<store>") -> int
                 con.execute("INSERT INTO schema_version VALUES (?, current_timestamp)", [version])
         con.execute("COMMIT")
     except Exception:
-        con.execute("ROLLBACK")
+        rollback(con)
         raise
     return current
 
@@ -152,8 +191,13 @@ class Store:
         else:
             try:
                 migrate(self.con, self.path)
+            except duckdb.Error as exc:
+                with contextlib.suppress(duckdb.Error):
+                    self.con.close()
+                raise write_error(self.path, exc) from None
             except Exception:
-                self.con.close()
+                with contextlib.suppress(duckdb.Error):
+                    self.con.close()
                 raise
 
     def execute(self, sql: str, params: list[Any] | None = None) -> duckdb.DuckDBPyConnection:

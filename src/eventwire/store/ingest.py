@@ -15,13 +15,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
+import duckdb
 import pyarrow as pa
 
 from ..errors import InputError
 from ..read import ArticleInput
 from ..record import ArticleRecord, Segment
 from . import dedup
-from .db import Store
+from .db import Store, rollback, write_error
 from .rows import content_hash, record_rows
 from .schema import CHILD_TABLES, TABLES, arrow_schema
 
@@ -63,13 +64,17 @@ def start_run(store: Store, pipeline_version: str, inputs: list[str]) -> int:
     """Open an ingest run (and mark runs left 'running' by a killed process)."""
     con = store.con
     con.execute("BEGIN TRANSACTION")
-    con.execute("UPDATE ingest_runs SET status = 'interrupted' WHERE status = 'running'")
-    run_id = int(store.scalar("SELECT coalesce(max(run_id), 0) + 1 FROM ingest_runs"))
-    con.execute(
-        "INSERT INTO ingest_runs VALUES (?, ?, NULL, 'running', ?, ?, 0, 0, 0, 0, 0)",
-        [run_id, _now(), pipeline_version, json.dumps(inputs, ensure_ascii=False)],
-    )
-    con.execute("COMMIT")
+    try:
+        con.execute("UPDATE ingest_runs SET status = 'interrupted' WHERE status = 'running'")
+        run_id = int(store.scalar("SELECT coalesce(max(run_id), 0) + 1 FROM ingest_runs"))
+        con.execute(
+            "INSERT INTO ingest_runs VALUES (?, ?, NULL, 'running', ?, ?, 0, 0, 0, 0, 0)",
+            [run_id, _now(), pipeline_version, json.dumps(inputs, ensure_ascii=False)],
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        rollback(con)
+        raise
     return run_id
 
 
@@ -145,8 +150,33 @@ def ingest(
     dedup_threshold: float | None = dedup.DEFAULT_THRESHOLD,
     on_batch: Callable[[IngestStats], None] | None = None,
     on_failure: Callable[[FailureRow], None] | None = None,
+    on_record: Callable[[ArticleRecord], None] | None = None,
 ) -> IngestStats:
-    """Process and store ``items``; returns the counts of this run."""
+    """Process and store ``items``; returns the counts of this run.
+
+    A failed write (disk full, read-only file) raises :class:`~eventwire.store.StoreError`
+    with a message for a person; every batch committed before it is kept, and running
+    the same ingest again resumes.
+    """
+    try:
+        return _ingest(store, pipeline, items, inputs, batch_size, recode, dedup_threshold,
+                       on_batch, on_failure, on_record)  # fmt: skip
+    except duckdb.Error as exc:
+        raise write_error(store.path, exc) from None
+
+
+def _ingest(
+    store: Store,
+    pipeline: PipelineLike,
+    items: Iterable[ArticleInput | InputError],
+    inputs: list[str] | None,
+    batch_size: int,
+    recode: bool,
+    dedup_threshold: float | None,
+    on_batch: Callable[[IngestStats], None] | None,
+    on_failure: Callable[[FailureRow], None] | None,
+    on_record: Callable[[ArticleRecord], None] | None,
+) -> IngestStats:
     version = pipeline.version
     stats = IngestStats(run_id=start_run(store, version, inputs or []))
     batch: list[ArticleInput] = []
@@ -161,13 +191,13 @@ def ingest(
             batch.append(item)
             if len(batch) >= batch_size:
                 _run_batch(store, pipeline, version, batch, errors, stats, recode,
-                           dedup_threshold, on_failure)  # fmt: skip
+                           dedup_threshold, on_failure, on_record)  # fmt: skip
                 batch, errors = [], []
                 if on_batch:
                     on_batch(stats)
         if batch or errors:
             _run_batch(store, pipeline, version, batch, errors, stats, recode,
-                       dedup_threshold, on_failure)  # fmt: skip
+                       dedup_threshold, on_failure, on_record)  # fmt: skip
             if on_batch:
                 on_batch(stats)
     except BaseException:
@@ -188,6 +218,7 @@ def _run_batch(
     recode: bool,
     dedup_threshold: float | None,
     on_failure: Callable[[FailureRow], None] | None,
+    on_record: Callable[[ArticleRecord], None] | None = None,
 ) -> None:
     con = store.con
     hashes = [content_hash(a.text) for a in batch]
@@ -222,6 +253,7 @@ def _run_batch(
     tables: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES if t != "ingest_runs"}
     stored_ids: list[str] = []
     texts: dict[str, str] = {}
+    stored_records: list[ArticleRecord] = []
     n_events = 0
     results = pipeline.process([a for _, a in todo]) if todo else iter(())
     for (aid, art), res in zip(todo, results, strict=True):
@@ -242,6 +274,7 @@ def _run_batch(
         stored_ids.append(aid)
         texts[aid] = res.text
         n_events += len(res.events)
+        stored_records.append(res)
     tables["failures"] = [
         {"run_id": stats.run_id, "location": f.location, "error": f.error, "failed_at": now}
         for f in errors
@@ -283,7 +316,7 @@ def _run_batch(
         )  # fmt: skip
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        rollback(con)
         raise
     stats.stored += len(stored_ids) - n_recoded
     stats.recoded += n_recoded
@@ -293,6 +326,9 @@ def _run_batch(
     if on_failure:
         for f in errors:
             on_failure(f)
+    if on_record:
+        for rec in stored_records:
+            on_record(rec)
 
 
 def _link_duplicates(

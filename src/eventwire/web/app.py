@@ -8,6 +8,7 @@ from fixed routes: no request path ever reaches the file system.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import threading
 from collections.abc import Callable, Iterator
@@ -22,6 +23,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
@@ -35,6 +37,12 @@ from .records import find_article_id, stored_record
 
 #: Largest request body accepted (bytes); larger ones get 413.
 DEFAULT_MAX_BODY = 1_000_000
+#: Seconds a client may pause while sending a request body; then 408.
+DEFAULT_BODY_TIMEOUT = 30.0
+#: Longest query string accepted (bytes); longer ones get 414.
+MAX_QUERY = 16_384
+#: Most bytes of request headers accepted (names and values); more get 431.
+MAX_HEADER_BYTES = 65_536
 #: Longest article text ``POST /extract`` codes (characters).
 MAX_TEXT = 200_000
 #: Most rows one page of a list endpoint returns.
@@ -102,10 +110,22 @@ class Page(BaseModel):
 # ----------------------------------------------------------------------------- body limit
 
 
+class _BodyTimeout(BaseException):
+    """The client stopped sending its request body (a BaseException, so that no handler
+    inside the app turns it into a 400 or a 500)."""
+
+
 class BodyLimitMiddleware:
-    """Refuse request bodies over ``max_body`` bytes with 413 (by Content-Length when
-    given; a body without one, e.g. chunked, is read up to the limit first), and add
-    the security headers to every response."""
+    """Guards every request before the app sees it, and adds the security headers to
+    every response:
+
+    * a body over ``max_body`` bytes gets 413 (by Content-Length when given; a body
+      without one, e.g. chunked, is counted while read, up to the limit);
+    * a client that stops sending its body for ``body_timeout`` seconds gets 408 and the
+      connection is closed (a stalled upload must not hold a worker);
+    * a query string over :data:`MAX_QUERY` bytes gets 414, headers over
+      :data:`MAX_HEADER_BYTES` bytes in all get 431.
+    """
 
     HEADERS = (
         (b"x-content-type-options", b"nosniff"),
@@ -113,12 +133,16 @@ class BodyLimitMiddleware:
         (b"x-frame-options", b"DENY"),
     )
 
-    def __init__(self, app: ASGIApp, max_body: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_body: int, body_timeout: float = DEFAULT_BODY_TIMEOUT
+    ) -> None:
         self.app = app
         self.max_body = max_body
+        self.body_timeout = body_timeout
 
-    async def _error(self, send: Send, status: int, detail: str) -> None:
-        await JSONResponse({"detail": detail}, status_code=status)(
+    async def _error(self, send: Send, status: int, detail: str, *, close: bool = False) -> None:
+        headers = {"connection": "close"} if close else None
+        await JSONResponse({"detail": detail}, status_code=status, headers=headers)(
             {"type": "http"}, _no_receive, send
         )
 
@@ -126,9 +150,12 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        started = False
 
         async def send_with_headers(msg: Message) -> None:
+            nonlocal started
             if msg["type"] == "http.response.start":
+                started = True
                 have = {k.lower() for k, _ in msg.get("headers", [])}
                 msg["headers"] = [
                     *msg.get("headers", []),
@@ -136,19 +163,62 @@ class BodyLimitMiddleware:
                 ]
             await send(msg)
 
+        if len(scope.get("query_string", b"")) > MAX_QUERY:
+            await self._error(
+                send_with_headers, 414, f"query string too long (limit {MAX_QUERY:,} bytes)"
+            )
+            return
+        headers = scope.get("headers", [])
+        if sum(len(k) + len(v) for k, v in headers) > MAX_HEADER_BYTES:
+            await self._error(
+                send_with_headers,
+                431,
+                f"request headers too large (limit {MAX_HEADER_BYTES:,} bytes)",
+            )
+            return
+
+        body_done = scope.get("method") not in ("POST", "PUT", "PATCH")
+
+        async def timed_receive() -> Message:
+            """The next message; while the body is incomplete, at most body_timeout s."""
+            nonlocal body_done
+            if body_done:
+                return await receive()
+            try:
+                msg = await asyncio.wait_for(receive(), self.body_timeout)
+            except TimeoutError:
+                raise _BodyTimeout from None
+            if msg["type"] != "http.request" or not msg.get("more_body", False):
+                body_done = True
+            return msg
+
+        try:
+            await self._guarded(scope, timed_receive, send_with_headers, headers)
+        except _BodyTimeout:
+            if not started:
+                await self._error(
+                    send_with_headers,
+                    408,
+                    f"request body not received within {self.body_timeout:g} s",
+                    close=True,
+                )
+
+    async def _guarded(
+        self, scope: Scope, receive: Receive, send: Send, headers: list[tuple[bytes, bytes]]
+    ) -> None:
         too_large = f"request body too large (limit {self.max_body:,} bytes)"
         length = None
-        for key, value in scope.get("headers", []):
+        for key, value in headers:
             if key == b"content-length":
                 try:
                     length = int(value)
                 except ValueError:
                     length = -1
         if length is not None and length < 0:
-            await self._error(send_with_headers, 400, "invalid Content-Length")
+            await self._error(send, 400, "invalid Content-Length")
             return
         if length is not None and length > self.max_body:
-            await self._error(send_with_headers, 413, too_large)
+            await self._error(send, 413, too_large, close=True)
             return
         if length is None and scope.get("method") in ("POST", "PUT", "PATCH"):
             # no declared length: read the body (at most max_body bytes), then replay it
@@ -161,7 +231,7 @@ class BodyLimitMiddleware:
                 chunk = msg.get("body", b"")
                 size += len(chunk)
                 if size > self.max_body:
-                    await self._error(send_with_headers, 413, too_large)
+                    await self._error(send, 413, too_large, close=True)
                     return
                 chunks.append(chunk)
                 if not msg.get("more_body", False):
@@ -175,13 +245,48 @@ class BodyLimitMiddleware:
                     return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
                 return await receive()
 
-            await self.app(scope, replay, send_with_headers)
+            await self.app(scope, replay, send)
             return
-        await self.app(scope, receive, send_with_headers)
+        await self.app(scope, receive, send)
 
 
 async def _no_receive() -> Message:  # pragma: no cover - responses never read
     return {"type": "http.disconnect"}
+
+
+def _error_entry(e: Any) -> dict[str, Any]:
+    """One validation error for the client: where (``field``) and what (``msg``)."""
+    loc = tuple(e.get("loc", ()))
+    kind = str(e.get("type", ""))
+    if kind == "json_invalid":  # loc is ("body", position)
+        field, msg = "body", _json_error(e)
+    else:
+        field = ".".join(str(p) for p in loc[1:]) or "body"
+        msg = str(e.get("msg", ""))
+        if kind == "model_attributes_type" and loc == ("body",):
+            msg += (
+                '; send a JSON object such as {"text": "..."} with Content-Type: application/json'
+            )
+    return {"loc": list(loc), "field": field, "msg": msg, "type": kind}
+
+
+def _json_error(error: Any) -> str:
+    """A JSON syntax error's message with the position of the bad character."""
+    loc = error.get("loc", ())
+    pos = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else None
+    ctx = error.get("ctx") or {}
+    why = str(ctx.get("error") or error.get("msg") or "JSON decode error")
+    return f"not valid JSON ({why}" + (f" at character {pos})" if pos is not None else ")")
+
+
+def _parse_problem(cause: BaseException) -> str:
+    if isinstance(cause, UnicodeDecodeError):
+        return f"not valid UTF-8 (bad byte at position {cause.start})"
+    if isinstance(cause, RecursionError):
+        return "JSON nested too deeply"
+    return f"{type(cause).__name__}: {str(cause).splitlines()[0] if str(cause) else ''}".rstrip(
+        ": "
+    )
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -297,6 +402,7 @@ def create_app(
     pipeline: Any | None = None,
     pipeline_factory: Callable[[], Any] | None = None,
     max_body: int = DEFAULT_MAX_BODY,
+    body_timeout: float = DEFAULT_BODY_TIMEOUT,
 ) -> FastAPI:
     """The application over the store at ``db`` (``None``: only ``/extract`` and
     ``/health`` work). ``pipeline`` (or ``pipeline_factory``, called on the first
@@ -321,15 +427,7 @@ def create_app(
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [
-            {
-                "loc": list(e.get("loc", ())),
-                "field": ".".join(str(p) for p in e.get("loc", ())[1:]) or "body",
-                "msg": str(e.get("msg", "")),
-                "type": str(e.get("type", "")),
-            }
-            for e in exc.errors()
-        ]
+        errors = [_error_entry(e) for e in exc.errors()]
         return JSONResponse(
             {
                 "detail": errors,
@@ -338,6 +436,16 @@ def create_app(
             },
             status_code=422,
         )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        detail: Any = exc.detail
+        if exc.status_code == 400 and exc.__cause__ is not None:
+            # FastAPI's "There was an error parsing the body", with the reason
+            detail = "request body could not be parsed: " + _parse_problem(exc.__cause__)
+        if exc.status_code in (204, 304):
+            return Response(status_code=exc.status_code, headers=exc.headers)
+        return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(StoreError)
     async def _store_error(request: Request, exc: StoreError) -> JSONResponse:
@@ -623,7 +731,7 @@ def create_app(
             swagger_favicon_url="/docs-assets/favicon.png",
         )
 
-    app.add_middleware(BodyLimitMiddleware, max_body=max_body)
+    app.add_middleware(BodyLimitMiddleware, max_body=max_body, body_timeout=body_timeout)
     return app
 
 

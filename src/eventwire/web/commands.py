@@ -34,6 +34,14 @@ def serve_cmd(
     max_body: Annotated[
         int, typer.Option("--max-body", min=1024, help="Largest request body in bytes.")
     ] = 1_000_000,
+    body_timeout: Annotated[
+        float,
+        typer.Option(
+            "--body-timeout",
+            min=0.1,
+            help="Seconds a client may pause while sending a request body (then 408).",
+        ),
+    ] = 30.0,
     model: Annotated[str | None, typer.Option(help="spaCy model for POST /extract.")] = None,
 ) -> None:
     """Serve the HTTP API (/docs) and the dashboard (/) over a store."""
@@ -61,7 +69,7 @@ def serve_cmd(
 
         return Pipeline(PipelineConfig(model=model))
 
-    app = create_app(db, pipeline_factory=factory, max_body=max_body)
+    app = create_app(db, pipeline_factory=factory, max_body=max_body, body_timeout=body_timeout)
     err.print(f"eventwire: dashboard http://{host}:{port}/  API docs http://{host}:{port}/docs")
     uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
 

@@ -3,10 +3,12 @@
 The store flattens events: it keeps the actor, target and location *values* of an
 event but not their spans, and a quote's speaker without its span. The spans are
 recovered here from the stored text: an actor or target is the mention of its
-entity (else its text) inside the event's sentence nearest to the trigger; a
-location is the stored place with the same text nearest to the trigger (else its
-text in the sentence); a speaker is its entity's mention (else its text) nearest to
-the quote. A value that cannot be found in the text keeps ``span: null``.
+entity with the same text (else that text) inside the event's sentence nearest to
+the trigger, else (an argument found by coreference) outside it; a location is the stored place with the same text nearest to the
+trigger (else its text in the sentence); a speaker is its entity's mention with the
+same text (else that text, outside the quote) nearest to the quote. A span always
+covers exactly the ``text`` next to it; a value that cannot be found keeps
+``span: null``.
 """
 
 from __future__ import annotations
@@ -81,14 +83,17 @@ def stored_record(con: duckdb.DuckDBPyConnection, aid: str) -> dict[str, Any] | 
         lo, hi, anchor = ev["sentence_start"], ev["sentence_end"], ev["trigger_start"]
         ent = ev.get(f"{prefix}_entity")
         atext = ev.get(f"{prefix}_text")
-        if ent:
-            cands = [c for c in by_entity.get(ent, []) if lo <= c[0] and c[1] <= hi]
-            if atext:
-                exact = [c for c in cands if text[c[0] : c[1]] == atext]
-                cands = exact or cands
-            if cands:
-                return _nearest(cands, anchor)
-        return _nearest(_find_all(text, atext or "", lo, hi), anchor)
+        mentions = by_entity.get(ent, []) if ent else []
+        if atext is not None:  # a span always covers the text it claims
+            mentions = [c for c in mentions if text[c[0] : c[1]] == atext]
+        in_sentence = [c for c in mentions if lo <= c[0] and c[1] <= hi]
+        # the sentence first; an argument found by coreference may lie before it
+        return (
+            _nearest(in_sentence, anchor)
+            or _nearest(_find_all(text, atext or "", lo, hi), anchor)
+            or _nearest(mentions, anchor)
+            or _nearest(_find_all(text, atext or "", 0, len(text)), anchor)
+        )
 
     def actor(ev: dict[str, Any], prefix: str) -> dict[str, Any] | None:
         fields = ("text", "name", "country", "sector", "entity")
@@ -135,9 +140,12 @@ def stored_record(con: duckdb.DuckDBPyConnection, aid: str) -> dict[str, Any] | 
             for c in by_entity.get(q.get("speaker_entity") or "", [])
             if lo <= c[0] and c[1] <= hi and not (q["span_start"] <= c[0] < q["span_end"])
         ]
-        if stext:
-            exact = [c for c in cands if text[c[0] : c[1]] == stext]
-            cands = exact or cands or _find_all(text, stext, lo, hi)
+        if stext is not None:  # a span always covers the text it claims
+            cands = [c for c in cands if text[c[0] : c[1]] == stext] or [
+                c
+                for c in _find_all(text, stext, lo, hi)
+                if not q["span_start"] <= c[0] < q["span_end"]
+            ]
         return {
             "text": stext,
             "name": q.get("speaker_name"),
