@@ -22,7 +22,6 @@ from .mentions import (
     analyse_nominal,
     analyse_person,
     analyse_span,
-    ent_of,
     np_extent,
 )
 
@@ -50,6 +49,9 @@ class MentionRecord:
 def collect_mentions(doc: Doc, kb: ActorKB, *, use_nearest: bool = True) -> list[Mention]:
     """Every actor mention in the doc: persons, named bodies, countries, seats, nominals, pronouns."""
     mentions: list[Mention] = []
+    # the entity of each token, once (walking the entity from every one of its tokens
+    # was quadratic in the entity's length)
+    ent_at = {i: ent for ent in doc.ents for i in range(ent.start, ent.end)}
     for tok in doc:
         if tok.is_space or tok.is_punct:
             continue
@@ -71,7 +73,7 @@ def collect_mentions(doc: Doc, kb: ActorKB, *, use_nearest: bool = True) -> list
             continue
         if tok.pos_ not in ("NOUN", "PROPN") and not tok.ent_type_:
             continue
-        ent = ent_of(tok)
+        ent = ent_at.get(tok.i)
         m: Mention | None = None
         if ent is not None and ent.label_ == "PERSON":
             if tok.i != ent.root.i:
