@@ -31,6 +31,7 @@ Four passes, each documented in ``docs/actors.md``:
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -180,18 +181,29 @@ def resolve_pronouns(
 
     ``others`` are noun phrases that are not actors ("the letter"): they compete as
     antecedents of "it"/"they", and a pronoun they win stays unresolved."""
+    if not any(m.kind == "pronoun" for m in mentions):
+        return
     sent_of: dict[int, int] = {}
+    sent_starts: list[int] = []
     for s_index, sent in enumerate(doc.sents):
-        for tok in sent:
-            sent_of[tok.i] = s_index
+        sent_starts.append(sent.start)
+        for i in range(sent.start, sent.end):
+            sent_of[i] = s_index
     quotes = quoted_chars(text_of(doc))
     by_cluster: dict[int, Cluster] = {}
     for cluster in clusters:
         for m in cluster.mentions:
             by_cluster[id(m)] = cluster
-    frames: dict[int, set[tuple[str, str]]] = {id(m): frames_of(doc[m.head]) for m in mentions}
-    frames.update({id(m): frames_of(doc[m.head]) for m in others or []})
+    frame_cache: dict[int, set[tuple[str, str]]] = {}
+
+    def frames(m: Mention) -> set[tuple[str, str]]:
+        found = frame_cache.get(id(m))
+        if found is None:
+            found = frame_cache[id(m)] = frames_of(doc[m.head])
+        return found
+
     ordered = sorted([*mentions, *(others or [])], key=lambda m: (m.start, m.head))
+    starts = [m.start for m in ordered]
     for pron in ordered:
         if pron.kind != "pronoun":
             continue
@@ -201,11 +213,14 @@ def resolve_pronouns(
         p_sent = sent_of[pron.head]
         p_tok = doc[pron.head]
         p_role = role_of(p_tok)
-        p_frames = frames[id(pron)]
+        p_frames = frames(pron)
         possessive = p_tok.dep_ == "poss" or p_tok.tag_ == "PRP$"
         scores: dict[int, float] = {}
         best_mention: dict[int, Mention] = {}
-        for cand in ordered:
+        # candidates start at the first phrase of the window's first sentence (scanning
+        # from the article's start made this quadratic in its length)
+        first = bisect.bisect_left(starts, sent_starts[max(0, p_sent - WINDOW)])
+        for cand in ordered[first:]:
             if cand.start >= pron.start and cand.head >= pron.head:
                 break
             if cand is pron or (cand.kind == "pronoun" and id(cand) not in by_cluster):
@@ -238,7 +253,7 @@ def resolve_pronouns(
         for key in scores:
             owner = next((c for c in clusters if id(c) == key), None)
             members = owner.mentions if owner is not None else [best_mention[key]]
-            if p_frames and any(frames[id(m)] & p_frames for m in members if m.start < pron.start):
+            if p_frames and any(frames(m) & p_frames for m in members if m.start < pron.start):
                 scores[key] += W_CASEFRAME
         winner = max(scores, key=lambda k: (scores[k], best_mention[k].start))
         if best_mention[winner].kind == "other":

@@ -164,7 +164,9 @@ class ActorIndex:
         home country (``context.py``)."""
         kb = kb or ActorKB.load()
         mentions = collect_mentions(doc, kb, use_nearest=use_nearest)
-        clusters = cluster_mentions(doc, mentions, other_phrases(doc, mentions))
+        # non-actor phrases only compete for pronouns
+        pronouns = any(m.kind == "pronoun" for m in mentions)
+        clusters = cluster_mentions(doc, mentions, other_phrases(doc, mentions) if pronouns else [])
         home = apply_home_country(doc, mentions, kb) if use_home else None
         entities, owner = _entities(doc, clusters, kb)
         records: list[MentionRecord] = []
