@@ -28,6 +28,7 @@ See ``docs/quotes.md`` for the rules and figures.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import logging
 import re
@@ -275,14 +276,21 @@ class CueLexicon:
                 return low[: -len(suffix)] + repl
         return lemma
 
+    @functools.cached_property
+    def phrases_by_first(self) -> dict[str, list[tuple[tuple[str, ...], frozenset[str]]]]:
+        """The fixed phrases by their first word, in file order."""
+        index: dict[str, list[tuple[tuple[str, ...], frozenset[str]]]] = {}
+        for words, uses in self.phrases.items():
+            index.setdefault(words[0], []).append((words, uses))
+        return index
+
     def match(self, tok: Token, use: str) -> tuple[str, Span] | None:
         """If ``tok`` starts a cue usable for ``use``, return (cue text, cue span)."""
         doc = tok.doc
         low = tok.lower_
-        for words, uses in self.phrases.items():
+        for words, uses in self.phrases_by_first.get(low, ()):
             if (
                 use in uses
-                and low == words[0]
                 and tok.i + len(words) <= len(doc)
                 and all(doc[tok.i + k].lower_ == w for k, w in enumerate(words))
             ):
