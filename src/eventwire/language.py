@@ -44,7 +44,7 @@ CLEARLY_NOT_ENGLISH = 0.001
 #: Letters of a non-Latin script that make a text non-English when they are most of it.
 MIN_SCRIPT_LETTERS = 10
 #: Characters of the text read (from the start): enough for a reliable decision.
-SAMPLE_CHARS = 2_000
+SAMPLE_CHARS = 1_000
 
 _LOCK = threading.Lock()
 
