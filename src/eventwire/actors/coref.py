@@ -189,7 +189,8 @@ def resolve_pronouns(
         sent_starts.append(sent.start)
         for i in range(sent.start, sent.end):
             sent_of[i] = s_index
-    quotes = quoted_chars(text_of(doc))
+    quotes = quoted_chars(text_of(doc))  # sorted, non-overlapping (one regex pass)
+    quote_starts = [a for a, _ in quotes]
     by_cluster: dict[int, Cluster] = {}
     for cluster in clusters:
         for m in cluster.mentions:
@@ -208,7 +209,8 @@ def resolve_pronouns(
         if pron.kind != "pronoun":
             continue
         char = doc[pron.head].idx
-        if any(a <= char < b for a, b in quotes) or is_pleonastic(doc[pron.head]):
+        k = bisect.bisect_right(quote_starts, char) - 1
+        if (k >= 0 and char < quotes[k][1]) or is_pleonastic(doc[pron.head]):
             continue
         p_sent = sent_of[pron.head]
         p_tok = doc[pron.head]

@@ -101,6 +101,7 @@ class EventCoder:
         self.implicit_actors = _implicit_actors()
         self._candidate_cache: tuple[Doc | None, dict[int, list[TriggerEntry]]] = (None, {})
         self._hashes: dict[str, Any] = {}  # word-list hashes for _positions
+        self._quote_index: tuple[list[Quote], _QuoteIndex] | None = None
         #: per-doc indexes while a doc is coded: times, places, paragraph starts, focus place
         self._doc_view: tuple[_SpanIndex, _SpanIndex, list[int], Place | None] | None = None
 
@@ -360,14 +361,15 @@ class EventCoder:
         events = [e for e in events if e.confidence >= self.min_confidence]
         for n, ev in enumerate(events, 1):
             ev.id = f"v{n}"
+        by_start = sorted(events, key=lambda e: (e.trigger.span[0], int(e.id[1:])))
+        starts = [e.trigger.span[0] for e in by_start]
         for q in quotes:
-            q.events = [
-                ev.id
-                for ev in events
-                if q.span[0] <= ev.trigger.span[0] and ev.trigger.span[1] <= q.span[1]
-            ]
+            lo, hi = bisect.bisect_left(starts, q.span[0]), bisect.bisect_left(starts, q.span[1])
+            inside = [e for e in by_start[lo:hi] if e.trigger.span[1] <= q.span[1]]
+            q.events = [e.id for e in sorted(inside, key=lambda e: int(e.id[1:]))]
         doc._.events = events
         self._candidate_cache = (None, {})  # do not keep the doc alive
+        self._quote_index = None
         self._doc_view = None
         return doc
 
@@ -694,7 +696,10 @@ class EventCoder:
         )
 
     def _source(self, doc: Doc, tok: Token, quotes: list[Quote]) -> Attribution | None:
-        inside = [q for q in quotes if q.span[0] <= tok.idx < q.span[1]]
+        index = self._quote_index
+        if index is None or index[0] is not quotes:
+            index = self._quote_index = (quotes, _QuoteIndex(quotes))
+        inside = index[1].around(tok.idx)
         if inside:
             q = min(inside, key=lambda q: q.span[1] - q.span[0])
             if q.speaker is not None and (q.speaker.text or q.speaker.name):
@@ -1207,6 +1212,26 @@ def _positions(doc: Doc, words: frozenset[str], cache: dict[str, Any], key: str)
         at = numpy.minimum(numpy.searchsorted(hashes, col), len(hashes) - 1)
         hit |= hashes[at] == col
     return [int(i) for i in numpy.flatnonzero(hit)]
+
+
+class _QuoteIndex:
+    """The quotes around a character: a binary search over the quotes sorted by start,
+    then back over the quotes long enough to reach it (was a scan of every quote per
+    event: quadratic on quote-heavy articles)."""
+
+    def __init__(self, quotes: list[Quote]) -> None:
+        self.quotes = sorted(quotes, key=lambda q: q.span[0])
+        self.starts = [q.span[0] for q in self.quotes]
+        self.longest = max((q.span[1] - q.span[0] for q in quotes), default=0)
+
+    def around(self, at: int) -> list[Quote]:
+        out: list[Quote] = []
+        k = bisect.bisect_right(self.starts, at) - 1
+        while k >= 0 and self.starts[k] > at - self.longest:
+            if at < self.quotes[k].span[1]:
+                out.append(self.quotes[k])
+            k -= 1
+        return out
 
 
 #: determiners of a definite reference back to an action ("the blast", "each explosion")
