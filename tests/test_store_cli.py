@@ -43,7 +43,7 @@ def pipe() -> FakePipeline:
 
 @pytest.fixture()
 def run(pipe: FakePipeline, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
-    monkeypatch.setattr(commands, "make_pipeline", lambda model, batch_size: pipe)
+    monkeypatch.setattr(commands, "make_pipeline", lambda model, batch_size, max_chars=None: pipe)
     monkeypatch.chdir(tmp_path)
     app = _app()
     runner = CliRunner()

@@ -19,7 +19,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,9 +27,21 @@ import numpy
 from spacy.attrs import LEMMA, LOWER
 from spacy.tokens import Doc, Span, Token
 
+from ..actors.mentions import STATE_SECTORS
 from ..nlp import sentence_of, text_of
 from ..places import linked_place
-from ..record import Actor, Attribution, Event, Location, Place, Quote, Segment, Time, Trigger
+from ..record import (
+    INTERNATIONAL_CODES,
+    Actor,
+    Attribution,
+    Event,
+    Location,
+    Place,
+    Quote,
+    Segment,
+    Time,
+    Trigger,
+)
 from ..times import is_explicit, linked_time
 from . import arguments as arg
 from .discourse import discourse_words
@@ -253,7 +265,9 @@ class EventCoder:
     def find_mentions(self, doc: Doc) -> list[Mention]:
         segments: list[Segment] = doc._.segments or []
         mentions: list[Mention] = []
-        for i in self._head_word_positions(doc):
+        # only tokens whose form or lemma heads some entry (found on the doc's hash arrays:
+        # building a Python Token for every word was the stage's main cost)
+        for i in _positions(doc, self.lexicon.head_words, self._hashes, "triggers"):
             token = doc[i]
             if token.is_punct or token.is_space:
                 continue
@@ -266,12 +280,6 @@ class EventCoder:
             m = Mention(token=token, entry=entries[0], segment=seg)
             mentions.append(m)
         return self._merge(mentions)
-
-    def _head_word_positions(self, doc: Doc) -> list[int]:
-        """Positions of the tokens whose form or lemma heads some trigger entry (found on
-        the doc's hash arrays: building a Python ``Token`` for every word was the stage's
-        main cost)."""
-        return _positions(doc, self.lexicon.head_words, self._hashes, "triggers")
 
     def _interview_frame(self, token: Token) -> bool:
         """ "Speaking to the Times, X said", "X, when contacted, said": the talk that frames
@@ -356,7 +364,7 @@ class EventCoder:
         link_mentions(events, doc)
         _share_entity_countries(events, actors)
         _targets_through_events(events)
-        _actors_through_instruments(events, doc, self._means_actor)
+        self._actors_through_means(events, doc)
         self._discount_references(events, mentions)
         events = [e for e in events if e.confidence >= self.min_confidence]
         for n, ev in enumerate(events, 1):
@@ -737,6 +745,24 @@ class EventCoder:
             f *= 0.8
         return round(max(0.0, min(1.0, m.entry.weight * f)), 3)
 
+    def _actors_through_means(self, events: list[Event], doc: Doc) -> None:
+        """An action whose agent the text leaves out but whose means names one ("killed by
+        sniper fire from the rebels", "wounded in a rebel attack") is that actor's."""
+        for ev in events:
+            if _named(ev.actor):
+                continue
+            span = doc.char_span(*ev.trigger.span, alignment_mode="expand")
+            if span is None:
+                continue
+            for prep in span.root.children:
+                if prep.dep_ not in ("agent", "prep") or prep.lower_ not in _MEANS_PREPS:
+                    continue
+                obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                found = self._means_actor(obj, ev.type) if obj is not None else None
+                if found is not None:
+                    ev.actor = found
+                    break
+
     def _means_actor(self, noun: Token, event_type: str) -> Actor | None:
         """The actor a means noun names: the noun is a nominal trigger of ``event_type`` or
         a weapon ("fire", "attack", "shelling"), and its by/from phrase or a modifier is a
@@ -1064,7 +1090,7 @@ def home_country(doc: Doc) -> str | None:
     actors = doc._.actors
     if actors is not None:
         for e in actors.entities:
-            if e.country and e.country not in ("UNO", "EUR", "IGO", "NGO", "ISM", "IMG", "MNC"):
+            if e.country and e.country not in INTERNATIONAL_CODES:
                 counts[e.country] += len(e.mentions)
     if not counts:
         return None
@@ -1113,21 +1139,17 @@ def _with_home_country(
     return actor.model_copy(update={"country": home})
 
 
-#: sectors of a state's own institutions ("the administration", "the security services")
-_DOMESTIC_SECTORS = frozenset({"GOV", "LEG", "JUD", "COP", "MIL", "SPY"})
-
-
 def _own_institution(target: Actor | None, actor: Actor | None) -> Actor | None:
     """A definite state institution named without a country ("Schiff called on **the
     administration**", "MPs questioned **the security services**") is the actor's own."""
     if (
         target is None
         or target.country
-        or target.sector not in _DOMESTIC_SECTORS
+        or target.sector not in STATE_SECTORS
         or actor is None
         or not actor.country
         or len(actor.country) != 3
-        or actor.country in ("UNO", "EUR", "IGO", "NGO", "ISM", "IMG", "MNC")
+        or actor.country in INTERNATIONAL_CODES
     ):
         return target
     words = (target.text or "").lower().split()
@@ -1241,28 +1263,6 @@ _DEFINITE = frozenset({"the", "this", "that", "these", "those", "each", "every"}
 #: prepositions that introduce the means or occasion of an action ("killed by sniper fire",
 #: "killed in an air strike", "wounded during the attack")
 _MEANS_PREPS = frozenset({"by", "in", "during", "with", "from"})
-
-
-def _actors_through_instruments(
-    events: list[Event], doc: Doc, means_actor: Callable[[Token, str], Actor | None]
-) -> None:
-    """An action whose agent the text leaves out but whose means names one ("killed by
-    sniper fire from the rebels", "wounded in a rebel attack", "killed in IS attacks") is
-    that actor's action; ``means_actor`` reads the actor off the means noun."""
-    for ev in events:
-        if _named(ev.actor):
-            continue
-        span = doc.char_span(*ev.trigger.span, alignment_mode="expand")
-        if span is None:
-            continue
-        for prep in span.root.children:
-            if prep.dep_ not in ("agent", "prep") or prep.lower_ not in _MEANS_PREPS:
-                continue
-            obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-            found = means_actor(obj, ev.type) if obj is not None else None
-            if found is not None:
-                ev.actor = found
-                break
 
 
 _DAY = re.compile(r"^(\d{4})(-\d{2})?(-\d{2})?")

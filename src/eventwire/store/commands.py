@@ -345,11 +345,7 @@ def ingest_cmd(
         except ValueError as exc:
             raise fail(f"--date: {exc}") from None
     try:
-        pipeline = (
-            make_pipeline(model, min(batch_size, 64), max_chars)
-            if max_chars
-            else make_pipeline(model, min(batch_size, 64))
-        )
+        pipeline = make_pipeline(model, min(batch_size, 64), max_chars)
     except EventwireError as exc:
         raise fail(str(exc)) from None
     n_workers = workers or default_workers()
