@@ -3,10 +3,13 @@
 Measures, in one run and on one corpus:
 
   (a) bare ``nlp.pipe`` of the same spaCy model (the floor of our design),
+  (a') the same, with the model's attribute ruler and lemmatizer swapped for
+       eventwire's indexed versions (``eventwire.fast_tagging``, same annotations):
+       (b)/(a') is the cost of eventwire's own stages alone,
   (b) the full eventwire pipeline (read objects → clean → spaCy → stages → records),
   (c) JSON Lines serialisation of the records,
 
-as articles/s and tokens/s, the ratio (b)/(a), peak RSS of the process, and the
+as articles/s and tokens/s, the ratios (b)/(a) and (b)/(a'), peak RSS of the process, and the
 cold start of ``eventwire extract`` on one article (a fresh process).
 
 The corpus: our bundled examples plus the article texts under
@@ -27,6 +30,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -91,6 +95,17 @@ def cold_start() -> float:
         return time.perf_counter() - t0
 
 
+def set_fast_tagging(nlp: Any, fast: bool) -> None:
+    """Run the bare model with spaCy's own attribute ruler and lemmatizer, or with
+    eventwire's indexed versions of them."""
+    from eventwire.fast_tagging import SWAPS
+
+    for original, indexed in SWAPS:
+        if indexed in nlp.component_names:
+            nlp.enable_pipe(indexed if fast else original)
+            nlp.disable_pipe(original if fast else indexed)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", type=int, default=2000)
@@ -100,6 +115,7 @@ def main() -> int:
     )
     args = ap.parse_args()
 
+    from eventwire.fast_tagging import use_fast_tagging
     from eventwire.nlp import load_model
     from eventwire.pipeline import Pipeline
     from eventwire.read import ArticleInput
@@ -109,10 +125,13 @@ def main() -> int:
     print(f"corpus: {len(texts)} articles, {n_chars / 1e6:.1f} M characters")
 
     nlp = load_model()
+    use_fast_tagging(nlp)
     pipe = Pipeline(batch_size=args.batch_size)
 
-    # warm both (first batches pay for lazy loads)
-    list(nlp.pipe(texts[:8]))
+    # warm all (first batches pay for lazy loads)
+    for fast in (False, True):
+        set_fast_tagging(nlp, fast)
+        list(nlp.pipe(texts[:8]))
     list(pipe.process(ArticleInput(text=t, id=str(i)) for i, t in enumerate(texts[:8])))
     pipe.stage_seconds = dict.fromkeys(pipe.stage_seconds, 0.0)
 
@@ -126,16 +145,22 @@ def main() -> int:
             profiler = Profiler()
         except ImportError:
             print("pyinstrument is not installed; no profile")
-    bare = full = 0.0
+    bare = bare_fast = full = 0.0
     n_tokens = 0
     records: list[object] = []
     chunk = max(args.batch_size, 50)
     for start in range(0, len(texts), chunk):
         part = texts[start : start + chunk]
+        set_fast_tagging(nlp, False)
         t0 = time.perf_counter()
         for doc in nlp.pipe(part, batch_size=args.batch_size):
             n_tokens += len(doc)
         bare += time.perf_counter() - t0
+        set_fast_tagging(nlp, True)
+        t0 = time.perf_counter()
+        for _doc in nlp.pipe(part, batch_size=args.batch_size):
+            pass
+        bare_fast += time.perf_counter() - t0
         if profiler is not None:
             profiler.start()
         t0 = time.perf_counter()
@@ -164,11 +189,15 @@ def main() -> int:
     print(
         f"(a) bare spaCy nlp.pipe:   {len(texts) / bare:8.1f} articles/s  {n_tokens / bare:10.0f} tokens/s"
     )
+    print(
+        f"(a') spaCy, indexed tagging: {len(texts) / bare_fast:6.1f} articles/s  {n_tokens / bare_fast:10.0f} tokens/s"
+    )
     print(f"(b) full eventwire:        {len(texts) / full:8.1f} articles/s  {n_tokens / full:10.0f} tokens/s"
           f"  ({events} events)")  # fmt: skip
     print(f"(c) JSONL serialisation:   {len(texts) / ser:8.1f} articles/s  ({size / 1e6:.1f} MB)")
     print(f"ratio (b)/(a):             {bare / full:.3f}")
     print(f"ratio (b+c)/(a):           {bare / (full + ser):.3f}")
+    print(f"ratio (b)/(a'):            {bare_fast / full:.3f}  (eventwire's stages alone)")
     print(f"peak RSS:                  {peak_rss_mb():.0f} MB")
     print(f"cold start (CLI, 1 article): {cold_start():.2f} s")
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")

@@ -13,9 +13,11 @@ from __future__ import annotations
 import bisect
 import importlib.util
 import os
-from functools import lru_cache
+import weakref
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
+from spacy.attrs import DEP, HEAD, IDX, IS_PUNCT, IS_SPACE, LEMMA, LOWER, POS, TAG
 from spacy.tokens import Doc, Span, Token
 
 if TYPE_CHECKING:
@@ -124,3 +126,123 @@ def text_of(doc: Doc) -> str:
 def seed_text(doc: Doc, text: str) -> None:
     """Record the text a doc was made from, so that :func:`text_of` need not rebuild it."""
     doc.user_data[_TEXT_KEY] = (len(doc), text)
+
+
+class TokenColumns:
+    """A doc's token attributes as plain Python lists, read once per doc.
+
+    spaCy builds a new ``Token`` object on every ``doc[i]`` and every iteration step,
+    and each attribute read goes through it; a stage that looks at every token (to find
+    the few that matter) pays that for each one. The columns are read with one
+    ``Doc.to_array`` call; string columns are decoded once per distinct value. Get them
+    with :func:`columns_of`. They describe the parse and the tags, which no eventwire
+    stage changes; entities are not included (stages change them).
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        self.n = len(doc)
+        arr = doc.to_array([LOWER, LEMMA, POS, TAG, DEP, HEAD, IDX, IS_SPACE, IS_PUNCT])
+        self._hashes = arr[:, :5].T.tolist() if self.n else [[], [], [], [], []]
+        self._strings = doc.vocab.strings
+        #: absolute index of each token's head (a root is its own head)
+        self.head: list[int] = [i + r for i, r in enumerate(arr[:, 5].astype("int64").tolist())]
+        #: character offset of each token
+        self.idx: list[int] = arr[:, 6].tolist()
+        self.is_space: list[bool] = [bool(v) for v in arr[:, 7].tolist()]
+        self.is_punct: list[bool] = [bool(v) for v in arr[:, 8].tolist()]
+
+    def _decode(self, column: int) -> list[str]:
+        strings = self._strings
+        seen: dict[int, str] = {}
+        out: list[str] = []
+        for h in self._hashes[column]:
+            value = seen.get(h)
+            if value is None:
+                value = seen[h] = strings[h]
+            out.append(value)
+        return out
+
+    @cached_property
+    def lower(self) -> list[str]:
+        return self._decode(0)
+
+    @cached_property
+    def lemma(self) -> list[str]:
+        return self._decode(1)
+
+    @cached_property
+    def pos(self) -> list[str]:
+        return self._decode(2)
+
+    @cached_property
+    def tag(self) -> list[str]:
+        return self._decode(3)
+
+    @cached_property
+    def dep(self) -> list[str]:
+        return self._decode(4)
+
+    @cached_property
+    def children(self) -> list[list[int]]:
+        """Each token's children, in text order."""
+        kids: list[list[int]] = [[] for _ in range(self.n)]
+        for i, h in enumerate(self.head):
+            if h != i:
+                kids[h].append(i)
+        return kids
+
+    @cached_property
+    def _walk(self) -> tuple[list[int], list[int], list[int]]:
+        """A depth-first walk of the parse: the tokens in walk order and each token's
+        entry and exit position in it (``t`` is in ``u``'s subtree iff
+        ``tin[u] <= tin[t] < tout[u]``; a non-projective subtree need not be a
+        contiguous range of the text)."""
+        n = self.n
+        order: list[int] = []
+        tin = [0] * n
+        tout = [0] * n
+        children = self.children
+        for root in (i for i, h in enumerate(self.head) if h == i):
+            stack: list[tuple[int, int]] = [(root, 0)]
+            tin[root] = len(order)
+            order.append(root)
+            while stack:
+                node, k = stack[-1]
+                kids = children[node]
+                if k < len(kids):
+                    stack[-1] = (node, k + 1)
+                    child = kids[k]
+                    tin[child] = len(order)
+                    order.append(child)
+                    stack.append((child, 0))
+                else:
+                    tout[node] = len(order)
+                    stack.pop()
+        return order, tin, tout
+
+    def subtree(self, i: int) -> list[int]:
+        """Token ``i`` and its descendants, in walk order (not sorted)."""
+        order, tin, tout = self._walk
+        return order[tin[i] : tout[i]]
+
+    def in_subtree(self, t: int, u: int) -> bool:
+        """Whether token ``t`` is token ``u`` or one of its descendants."""
+        _, tin, tout = self._walk
+        return tin[u] <= tin[t] < tout[u]
+
+    def left_edge(self, i: int) -> int:
+        return min(self.subtree(i))
+
+    def right_edge(self, i: int) -> int:
+        return max(self.subtree(i))
+
+
+_COLUMNS: weakref.WeakKeyDictionary[Doc, TokenColumns] = weakref.WeakKeyDictionary()
+
+
+def columns_of(doc: Doc) -> TokenColumns:
+    """The doc's :class:`TokenColumns`, built on first use and kept while the doc lives."""
+    found = _COLUMNS.get(doc)
+    if found is None or found.n != len(doc):
+        found = _COLUMNS[doc] = TokenColumns(doc)
+    return found

@@ -34,6 +34,7 @@ from spacy.tokens import Doc
 from . import __version__
 from .clean import TextMap, analysis_text, find_segments
 from .errors import EventwireError, InputError
+from .fast_tagging import use_fast_tagging
 from .language import ENGLISH, detect_language, language_name, normalize_language
 from .nlp import register_extensions, resolve_model_name, seed_text
 from .read import ArticleInput, parse_date
@@ -64,6 +65,9 @@ class PipelineConfig:
     max_chars: int = DEFAULT_MAX_CHARS
     #: identify each article's language and code only English ones (eventwire.language)
     detect_language: bool = True
+    #: run the model's attribute ruler and lemmatizer as indexed lookups (same output,
+    #: about a sixth less model time; eventwire.fast_tagging)
+    fast_tagging: bool = True
     #: per-stage settings, e.g. ``{"actors": {"actor_files": ["my.tsv"]}}``
     stage_config: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -137,6 +141,8 @@ class Pipeline:
             nlp = spacy.load(model.replace("-", "_"))
         except OSError as exc:
             raise EventwireError(f"spaCy model {model!r} could not be loaded: {exc}") from exc
+        if self.config.fast_tagging:
+            use_fast_tagging(nlp)
         for stage in self.config.stages:
             try:
                 module = importlib.import_module(f"eventwire.{stage}")

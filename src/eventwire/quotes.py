@@ -45,7 +45,7 @@ from spacy.tokens import Doc, Span, Token
 
 from . import record
 from .errors import DataFileError
-from .nlp import register_extensions, sentence_of, text_of
+from .nlp import columns_of, register_extensions, sentence_of, text_of
 
 log = logging.getLogger(__name__)
 
@@ -652,11 +652,7 @@ class _DocIndex:
     def children(self, i: int) -> list[int]:
         """Indexes of token ``i``'s children, in text order."""
         if self._children is None:
-            kids: list[list[int]] = [[] for _ in range(self.n_tokens)]
-            for t in self.doc:
-                if t.head.i != t.i:
-                    kids[t.head.i].append(t.i)
-            self._children = kids
+            self._children = columns_of(self.doc).children
         return self._children[i]
 
     def dfs(self) -> tuple[list[int], list[int], list[int], list[int]]:
@@ -671,7 +667,8 @@ class _DocIndex:
             lo = list(range(n))
             hi = list(range(n))
             clock = 0
-            for root in (t.i for t in self.doc if t.head.i == t.i):
+            heads = columns_of(self.doc).head
+            for root in (i for i, h in enumerate(heads) if h == i):
                 stack: list[tuple[int, int]] = [(root, 0)]
                 tin[root] = clock
                 clock += 1
@@ -1182,9 +1179,17 @@ def _indirects(doc: Doc, lex: CueLexicon, marked: Sequence[MarkedSpan]) -> list[
     all_marked = _Ranges((m.start, m.end) for m in marked)
     out: list[record.Quote] = []
     seen: set[tuple[int, int]] = set()
-    for tok in doc:
-        if _in_ranges(tok.idx, all_marked):
+    cols = columns_of(doc)
+    first_words = lex.phrases_by_first
+    for i in range(cols.n):
+        # only a phrase's first word or a verb can start a cue (lex.match)
+        if (
+            cols.lower[i] not in first_words
+            and cols.pos[i] not in ("VERB", "AUX")
+            and not cols.tag[i].startswith("VB")
+        ) or _in_ranges(cols.idx[i], all_marked):
             continue
+        tok = doc[i]
         m = lex.match(tok, "indirect")
         if m is None:
             continue

@@ -6,6 +6,7 @@ import re
 import warnings
 from typing import Any, cast
 
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -78,10 +79,15 @@ def _cased_forms(doc: Doc, kb: ActorKB, ents: list[Span]) -> list[Span]:
     all capitals (in "FIGHTING IS OVER" it is the verb), and not inside another entity."""
     taken = {i for e in ents for i in range(e.start, e.end)}
     out: list[Span] = []
-    for tok in doc:
-        label = kb.cased_forms.get(tok.text)
-        if label is None or tok.i in taken:
+    strings = doc.vocab.strings
+    wanted = {strings.add(form) for form in kb.cased_forms}
+    if len(doc) == 0:
+        return out
+    for i, orth in enumerate(doc.to_array(ORTH).tolist()):
+        if orth not in wanted or i in taken:
             continue
+        tok = doc[i]
+        label = kb.cased_forms[tok.text]
         words = [
             t
             for t in doc[max(0, tok.i - 3) : tok.i + 4]

@@ -11,6 +11,7 @@ import srsly
 from spacy.tokens import Doc, Span
 
 from .. import record
+from ..nlp import columns_of
 from .context import apply_home_country
 from .coref import Cluster, cluster_mentions
 from .kb import ActorKB
@@ -52,41 +53,35 @@ def collect_mentions(doc: Doc, kb: ActorKB, *, use_nearest: bool = True) -> list
     # the entity of each token, once (walking the entity from every one of its tokens
     # was quadratic in the entity's length)
     ent_at = {i: ent for ent in doc.ents for i in range(ent.start, ent.end)}
-    for tok in doc:
-        if tok.is_space or tok.is_punct:
+    cols = columns_of(doc)
+    lower, pos, dep = cols.lower, cols.pos, cols.dep
+    for i in range(cols.n):
+        if cols.is_space[i] or cols.is_punct[i]:
             continue
-        low = tok.lower_
-        if tok.pos_ == "PRON" and low in PRONOUNS:
+        low = lower[i]
+        if pos[i] == "PRON" and low in PRONOUNS:
             animacy, number = PRONOUNS[low]
             mentions.append(
-                Mention(
-                    tok.i,
-                    tok.i + 1,
-                    tok.i,
-                    "pronoun",
-                    "PRON",
-                    name=low,
-                    animacy=animacy,
-                    number=number,
-                )
+                Mention(i, i + 1, i, "pronoun", "PRON", name=low, animacy=animacy, number=number)
             )
             continue
-        if tok.pos_ not in ("NOUN", "PROPN") and not tok.ent_type_:
+        ent = ent_at.get(i)
+        noun = pos[i] in ("NOUN", "PROPN")
+        if not noun and ent is None:
             continue
-        ent = ent_at.get(tok.i)
         m: Mention | None = None
         if ent is not None and ent.label_ == "PERSON":
-            if tok.i != ent.root.i:
+            if i != ent.root.i:
                 continue
-            m = analyse_person(tok, ent, kb, use_nearest=use_nearest)
+            m = analyse_person(doc[i], ent, kb, use_nearest=use_nearest)
         elif ent is not None and ent.label_ in NAMED_LABELS:
-            if tok.i != ent.root.i:
+            if i != ent.root.i:
                 continue
-            m = analyse_named(tok, ent, kb)
-        elif tok.pos_ in ("NOUN", "PROPN"):
-            if tok.dep_ in MODIFIER_DEPS:
+            m = analyse_named(doc[i], ent, kb)
+        elif noun:
+            if dep[i] in MODIFIER_DEPS:
                 continue
-            m = analyse_nominal(tok, kb)
+            m = analyse_nominal(doc[i], kb)
         if m is not None:
             mentions.append(m)
     # entities inside a person's title are part of the title ("US Army General Mark Milley")
@@ -107,26 +102,16 @@ def other_phrases(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     """Noun phrases that are not actor mentions (antecedent competitors for "it"/"they")."""
     heads = {m.head for m in mentions}
     out: list[Mention] = []
-    for tok in doc:
-        if (
-            tok.pos_ in ("NOUN", "PROPN")
-            and tok.i not in heads
-            and tok.dep_ not in MODIFIER_DEPS
-            and tok.ent_type_
-            not in ("DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY")
-        ):
-            start, end = np_extent(tok)
-            out.append(
-                Mention(
-                    start,
-                    end,
-                    tok.i,
-                    "other",
-                    "OTHER",
-                    animacy="thing",
-                    number="pl" if tok.tag_ in ("NNS", "NNPS") else "sg",
-                )
-            )
+    cols = columns_of(doc)
+    for i in range(cols.n):
+        if cols.pos[i] not in ("NOUN", "PROPN") or i in heads or cols.dep[i] in MODIFIER_DEPS:
+            continue
+        tok = doc[i]
+        if tok.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"):
+            continue
+        start, end = np_extent(tok)
+        number = "pl" if cols.tag[i] in ("NNS", "NNPS") else "sg"
+        out.append(Mention(start, end, i, "other", "OTHER", animacy="thing", number=number))
     return out
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from ..nlp import sentence_of, text_of
+from ..nlp import columns_of, sentence_of, text_of
 from .kb import ActorKB, KBEntry, SectorEntry
 
 #: Dependency labels of left modifiers that belong to a noun phrase.
@@ -114,19 +114,26 @@ _BREAKS = frozenset({",", ";", ":", "“", "”", '"', "(", ")", "—", "–"})
 
 def np_extent(tok: Token) -> tuple[int, int]:
     """Token range [start, end) of the noun phrase headed by ``tok`` (left modifiers)."""
-    start = tok.i
-    for child in reversed(list(tok.lefts)):
-        if not (child.dep_ in NP_LEFT_DEPS or (child.dep_ == "punct" and child.tag_ == "HYPH")):
-            break
-        if any(t.dep_ in _CLAUSE_DEPS or t.text in _BREAKS for t in child.subtree):
-            break
-        start = min(start, child.left_edge.i)
-    end = tok.i + 1
-    for child in tok.rights:
-        if child.dep_ in ("case", "flat", "compound") and child.i == end:
-            end = child.right_edge.i + 1
     doc = tok.doc
-    while start < tok.i and (doc[start].is_punct or doc[start].is_space):
+    cols = columns_of(doc)
+    i = tok.i
+    dep, lower = cols.dep, cols.lower
+    start = i
+    kids = cols.children[i]
+    for child in reversed([c for c in kids if c < i]):
+        if not (
+            dep[child] in NP_LEFT_DEPS or (dep[child] == "punct" and cols.tag[child] == "HYPH")
+        ):
+            break
+        # (the break marks are punctuation: their lower case is their text)
+        if any(dep[t] in _CLAUSE_DEPS or lower[t] in _BREAKS for t in cols.subtree(child)):
+            break
+        start = min(start, doc[child].left_edge.i)
+    end = i + 1
+    for child in kids:
+        if child > i and dep[child] in ("case", "flat", "compound") and child == end:
+            end = doc[child].right_edge.i + 1
+    while start < i and (cols.is_punct[start] or cols.is_space[start]):
         start += 1
     return start, end
 
