@@ -17,7 +17,7 @@ import weakref
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
-from spacy.attrs import DEP, HEAD, IDX, IS_PUNCT, IS_SPACE, LEMMA, LOWER, POS, TAG
+from spacy.attrs import DEP, HEAD, IDX, IS_PUNCT, IS_SPACE, LEMMA, LOWER, ORTH, POS, TAG
 from spacy.tokens import Doc, Span, Token
 
 if TYPE_CHECKING:
@@ -141,8 +141,8 @@ class TokenColumns:
 
     def __init__(self, doc: Doc) -> None:
         self.n = len(doc)
-        arr = doc.to_array([LOWER, LEMMA, POS, TAG, DEP, HEAD, IDX, IS_SPACE, IS_PUNCT])
-        self._hashes = arr[:, :5].T.tolist() if self.n else [[], [], [], [], []]
+        arr = doc.to_array([LOWER, LEMMA, POS, TAG, DEP, HEAD, IDX, IS_SPACE, IS_PUNCT, ORTH])
+        self._hashes = arr[:, [0, 1, 2, 3, 4, 9]].T.tolist() if self.n else [[]] * 6
         self._strings = doc.vocab.strings
         #: absolute index of each token's head (a root is its own head)
         self.head: list[int] = [i + r for i, r in enumerate(arr[:, 5].astype("int64").tolist())]
@@ -183,6 +183,15 @@ class TokenColumns:
         return self._decode(4)
 
     @cached_property
+    def text(self) -> list[str]:
+        return self._decode(5)
+
+    @cached_property
+    def upper_initial(self) -> list[bool]:
+        """Whether each token starts with a capital letter."""
+        return [t[:1].isupper() for t in self.text]
+
+    @cached_property
     def children(self) -> list[list[int]]:
         """Each token's children, in text order."""
         kids: list[list[int]] = [[] for _ in range(self.n)]
@@ -192,7 +201,24 @@ class TokenColumns:
         return kids
 
     @cached_property
-    def _walk(self) -> tuple[list[int], list[int], list[int]]:
+    def edges(self) -> tuple[list[int], list[int]]:
+        """The first and the last token of each token's subtree. The first is spaCy's
+        ``left_edge``; the last can be after spaCy's ``right_edge``, which misses
+        tokens of some non-projective subtrees."""
+        lo = list(range(self.n))
+        hi = list(range(self.n))
+        head = self.head
+        for node in reversed(self.walk[0]):  # children come after their parent
+            parent = head[node]
+            if parent != node:
+                if lo[node] < lo[parent]:
+                    lo[parent] = lo[node]
+                if hi[node] > hi[parent]:
+                    hi[parent] = hi[node]
+        return lo, hi
+
+    @cached_property
+    def walk(self) -> tuple[list[int], list[int], list[int]]:
         """A depth-first walk of the parse: the tokens in walk order and each token's
         entry and exit position in it (``t`` is in ``u``'s subtree iff
         ``tin[u] <= tin[t] < tout[u]``; a non-projective subtree need not be a
@@ -222,19 +248,17 @@ class TokenColumns:
 
     def subtree(self, i: int) -> list[int]:
         """Token ``i`` and its descendants, in walk order (not sorted)."""
-        order, tin, tout = self._walk
+        order, tin, tout = self.walk
         return order[tin[i] : tout[i]]
 
     def in_subtree(self, t: int, u: int) -> bool:
         """Whether token ``t`` is token ``u`` or one of its descendants."""
-        _, tin, tout = self._walk
+        _, tin, tout = self.walk
         return tin[u] <= tin[t] < tout[u]
 
     def left_edge(self, i: int) -> int:
-        return min(self.subtree(i))
-
-    def right_edge(self, i: int) -> int:
-        return max(self.subtree(i))
+        """The first token of token ``i``'s subtree, as spaCy's ``Token.left_edge``."""
+        return self.edges[0][i]
 
 
 _COLUMNS: weakref.WeakKeyDictionary[Doc, TokenColumns] = weakref.WeakKeyDictionary()

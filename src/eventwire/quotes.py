@@ -661,32 +661,9 @@ class _DocIndex:
         token index of each subtree (spaCy's ``right_edge`` can miss a token of a
         non-projective subtree)."""
         if self._dfs is None:
-            n = self.n_tokens
-            tin = [0] * n
-            tout = [0] * n
-            lo = list(range(n))
-            hi = list(range(n))
-            clock = 0
-            heads = columns_of(self.doc).head
-            for root in (i for i, h in enumerate(heads) if h == i):
-                stack: list[tuple[int, int]] = [(root, 0)]
-                tin[root] = clock
-                clock += 1
-                while stack:
-                    node, k = stack[-1]
-                    kids = self.children(node)
-                    if k < len(kids):
-                        stack[-1] = (node, k + 1)
-                        tin[kids[k]] = clock
-                        clock += 1
-                        stack.append((kids[k], 0))
-                    else:
-                        tout[node] = clock
-                        stack.pop()
-                        if stack:
-                            parent = stack[-1][0]
-                            lo[parent] = min(lo[parent], lo[node])
-                            hi[parent] = max(hi[parent], hi[node])
+            cols = columns_of(self.doc)
+            _, tin, tout = cols.walk
+            lo, hi = cols.edges
             self._dfs = (tin, tout, lo, hi)
         return self._dfs
 

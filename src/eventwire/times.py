@@ -636,8 +636,11 @@ def _set(s: str, ctx: _Ctx) -> _Result | None:
 def _clock(s: str, ctx: _Ctx) -> _Result | None:
     """Clock times ("10 a.m.", "3:30 pm Friday", "noon") and parts of the day ("Monday night")."""
     lx = ctx.lx
+    if lx.time_zones:
+        s = s.strip()
     for tz in lx.time_zones:
-        s = re.sub(rf"\s*\(?\b{re.escape(tz)}\b\)?", "", s).strip()
+        if tz in s:  # (the pattern needs the zone's letters as they are)
+            s = re.sub(rf"\s*\(?\b{re.escape(tz)}\b\)?", "", s).strip()
     hhmm: str | None = None
     rest = s
     word = re.search(rf"\b{_alt(lx.time_words)}\b", s)

@@ -121,9 +121,11 @@ def _is_credit(doc: Doc, start: int, end: int, kb: ActorKB) -> bool:
             return True
         if re.match(r"\s*/[ \t]*(\n|$)", after):
             return True  # "Name /" alone on its line
-    m_before = re.search(r"([^\n/]*)/\s*$", before)
-    if m_before is not None:
-        entry = kb.lookup(m_before.group(1).strip())
+    # "Agency /" just before: the words after the last line end or slash before it (a
+    # backtracking search here took 150 µs per name)
+    tail = before.rstrip()
+    if tail.endswith("/"):
+        entry = kb.lookup(re.split(r"[\n/]", tail[:-1])[-1].strip())
         if entry is not None and entry.sector == "JRN":
             return True
     return False

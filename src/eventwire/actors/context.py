@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc
 
-from ..nlp import text_of
+from ..nlp import columns_of, text_of
 from .kb import ActorKB
 from .mentions import CONTEXT, Mention
 
@@ -130,20 +130,20 @@ def country_votes(doc: Doc, kb: ActorKB) -> Counter[str]:
     text = text_of(doc)
     n_letters = sum(map(str.isalpha, text))
     if n_letters and sum(map(str.isupper, text)) < 0.005 * n_letters:
-        toks = list(doc)  # one Token object per position (each doc[i] builds a new one)
-        lowers = [t.lower_ for t in toks]
-        tags = [t.pos_ for t in toks]
+        cols = columns_of(doc)
+        lowers, tags, words, starts = cols.lower, cols.pos, cols.text, cols.idx
         i = 0
-        while i < len(toks):
-            if i + 1 < len(toks) and tags[i + 1] in ("PROPN", "NOUN"):
-                pair = "~" + (toks[i].text_with_ws + toks[i + 1].text).lower()
+        while i < cols.n:
+            if i + 1 < cols.n and tags[i + 1] in ("PROPN", "NOUN"):
+                # the two words with the space between them ("west bengal")
+                pair = "~" + (text[starts[i] : starts[i + 1]] + words[i + 1]).lower()
                 if pair in cities:
                     votes[cities[pair][1]] += 1  # "west bengal", "tamil nadu"
                     i += 2
                     continue
             if tags[i] == "PROPN" and len(lowers[i]) >= 4:
                 hit = cities.get("~" + lowers[i])
-                if hit is not None and not toks[i].is_stop and not kb.sector_phrase([lowers[i]]):
+                if hit is not None and not doc[i].is_stop and not kb.sector_phrase([lowers[i]]):
                     votes[hit[1]] += 1
             i += 1
     return votes

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from ..nlp import text_of
+from ..nlp import columns_of, text_of
 from .mentions import GENDER, KNOWN, PRONOUNS, Mention
 
 WINDOW = 3  # sentences before the pronoun's
@@ -108,28 +108,32 @@ def frames_of(tok: Token) -> set[tuple[str, str]]:
 
 
 def _weight(tok: Token) -> float:
+    cols = columns_of(tok.doc)
+    head, pos, deps = cols.head, cols.pos, cols.dep
+    i = tok.i
     score = float(W_RECENCY)
-    dep = tok.dep_
+    dep = deps[i]
+    grandparent_pos = pos[head[head[i]]]
     if dep in SUBJECT_DEPS:
         score += W_SUBJECT
     elif dep in OBJECT_DEPS:
         score += W_OBJECT
-    elif dep in ("dative",) or (dep == "pobj" and tok.head.head.pos_ in ("VERB", "AUX")):
+    elif dep in ("dative",) or (dep == "pobj" and grandparent_pos in ("VERB", "AUX")):
         score += W_OBLIQUE
     if dep not in ("poss", "compound", "nmod", "amod") and not (
-        dep == "pobj" and tok.head.head.pos_ in ("NOUN", "PROPN")
+        dep == "pobj" and grandparent_pos in ("NOUN", "PROPN")
     ):
         score += W_HEAD
     # adverbial: inside a prepositional phrase attached to a verb
-    cur = tok
+    cur = i
     adverbial = False
     for _ in range(6):
-        if cur.dep_ == "prep" and cur.head.pos_ in ("VERB", "AUX"):
+        if deps[cur] == "prep" and pos[head[cur]] in ("VERB", "AUX"):
             adverbial = True
             break
-        if cur.head.i == cur.i:
+        if head[cur] == cur:
             break
-        cur = cur.head
+        cur = head[cur]
     if not adverbial:
         score += W_NONADV
     return score
@@ -342,7 +346,7 @@ def _link_cataphora(doc: Doc, ordered: list[Mention], clusters: list[Cluster]) -
     General Ivan Petrov died") joins the first person named with the same title phrase
     within the next ``WINDOW`` sentences, when the countries agree."""
     owner = {id(m): c for c in clusters for m in c.mentions}
-    sent_of = {tok.i: k for k, sent in enumerate(doc.sents) for tok in sent}
+    sent_of = {i: k for k, sent in enumerate(doc.sents) for i in range(sent.start, sent.end)}
     for m in ordered:
         if m.kind != "nominal" or m.animacy != "person" or not m.title or id(m) in owner:
             continue

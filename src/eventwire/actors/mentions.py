@@ -128,7 +128,7 @@ def np_extent(tok: Token) -> tuple[int, int]:
         # (the break marks are punctuation: their lower case is their text)
         if any(dep[t] in _CLAUSE_DEPS or lower[t] in _BREAKS for t in cols.subtree(child)):
             break
-        start = min(start, doc[child].left_edge.i)
+        start = min(start, cols.left_edge(child))
     end = i + 1
     for child in kids:
         if child > i and dep[child] in ("case", "flat", "compound") and child == end:
@@ -706,11 +706,13 @@ def analyse_nominal(
 ) -> Mention | None:
     """A common-noun actor ("US troops", "the Iraqi parliament", "an American drone")."""
     doc = tok.doc
+    cols = columns_of(doc)
+    i = tok.i
     if (
         require_head
-        and _lower(tok) not in kb.sector_heads
-        and _lemma(tok) not in kb.sector_heads
-        and not any(t.text[:1].isupper() for t in doc[tok.left_edge.i : tok.i])
+        and cols.lower[i].replace("’", "'").replace("–", "-") not in kb.sector_heads
+        and cols.lemma[i].lower().replace("’", "'").replace("–", "-") not in kb.sector_heads
+        and not any(cols.upper_initial[j] for j in range(cols.left_edge(i), i))
     ):
         # no sector noun at the head, and no capitalized country cue among the
         # modifiers for the modifier route below: not an actor (most nouns)

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
+from ..nlp import columns_of
 from .discourse import words
 
 #: dependency labels of a noun's own premodifiers (its base noun phrase)
@@ -167,18 +168,17 @@ def is_passive(verb: Token) -> bool:
     )
 
 
-def _child(token: Token, deps: frozenset[str] | set[str]) -> Token | None:
-    for c in token.children:
-        if c.dep_ in deps:
-            return c
+def _child(token: Token, deps: frozenset[str] | set[str] | tuple[str, ...]) -> Token | None:
+    """The first child (in text order) with one of these dependency labels."""
+    cols = columns_of(token.doc)
+    for c in cols.children[token.i]:
+        if cols.dep[c] in deps:
+            return token.doc[c]
     return None
 
 
 def _pobj(prep: Token) -> Token | None:
-    for c in prep.children:
-        if c.dep_ in ("pobj", "pcomp"):
-            return c
-    return None
+    return _child(prep, ("pobj", "pcomp"))
 
 
 def _prep_object(
