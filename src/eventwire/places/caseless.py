@@ -30,6 +30,7 @@ from spacy.attrs import IS_ALPHA, IS_LOWER, IS_UPPER, LENGTH, SENT_START
 from spacy.tokens import Doc, Span, Token
 
 from ..errors import DataFileError
+from ..nlp import columns_of
 
 #: A document is caseless when at least this share of its sentences starts in lower case ...
 _LOWER_STARTS = 0.6
@@ -171,15 +172,16 @@ def _nouns_by_first_word() -> dict[str, list[tuple[tuple[str, ...], str]]]:
 
 def _noun_at(doc: Doc, i: int) -> tuple[int, str] | None:
     """(length, kind) of the longest place noun starting at token ``i``."""
-    if i >= len(doc):
+    cols = columns_of(doc)
+    if i >= cols.n:
         return None
     index = _nouns_by_first_word()
-    tok = doc[i]
-    for words, kind in index.get(tok.lower_, ()):
+    lower = cols.lower
+    for words, kind in index.get(lower[i], ()):
         n = len(words)
-        if n == 1 or (i + n <= len(doc) and tuple(t.lower_ for t in doc[i : i + n]) == words):
+        if n == 1 or (i + n <= cols.n and tuple(lower[i : i + n]) == words):
             return n, kind
-    for words, kind in index.get(tok.lemma_.lower(), ()):
+    for words, kind in index.get(cols.lemma[i].lower(), ()):
         if len(words) == 1:
             return 1, kind  # "villages"
     return None
@@ -238,30 +240,31 @@ def _after_preposition(doc: Doc, sent: Span, i: int, out: list[CaselessName]) ->
 def caseless_names(doc: Doc, prepositions: frozenset[str]) -> list[CaselessName]:
     """Candidate place-name spans of a caseless ``doc`` (possibly overlapping)."""
     out: list[CaselessName] = []
+    cols = columns_of(doc)
     sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
     for sent in sents:
         i = sent.start
         while i < sent.end:
-            tok = doc[i]
             noun = _noun_at(doc, i)
             if noun is not None:
                 n, kind = noun
                 kind = "site" if kind == "natural" else kind  # the noun is part of the name
-                admin = doc[i].lemma_.lower() in ("district", "province", "state", "county")
+                admin = cols.lemma[i].lower() in ("district", "province", "state", "county")
                 start = _run_left(doc, i, sent.start)
                 if start < i:
                     end = i + n if kind == "site" else i
                     out.append(CaselessName(start, end, kind, admin))
                 # "the town of kawant"
-                if kind == "area" and i + n < sent.end and doc[i + n].lower_ == "of":
+                if kind == "area" and i + n < sent.end and cols.lower[i + n] == "of":
                     end = _run_right(doc, i + n + 1, sent.end)
                     if end > i + n + 1:
                         out.append(CaselessName(i + n + 1, end, "area", admin))
                 i += n
                 continue
             # "areas.in sensitive bharuch": scraped copy glues a sentence to the next
-            if tok.lower_ in prepositions or (
-                "." in tok.text[1:-1] and tok.lower_.rsplit(".", 1)[1] in prepositions
+            low = cols.lower[i]
+            if low in prepositions or (
+                "." in cols.text[i][1:-1] and low.rsplit(".", 1)[1] in prepositions
             ):
                 _after_preposition(doc, sent, i, out)
             i += 1

@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span
 
 from .. import record
 from ..errors import DataFileError
-from ..nlp import text_of
+from ..nlp import columns_of, text_of
 from .caseless import CaselessName, caseless_names, is_caseless, is_english, place_nouns
 from .gazetteer import Candidate, Gazetteer, distance_km
 from .link import linking_rules
@@ -275,18 +275,19 @@ def _place_cue(doc: Doc, start: int) -> bool:
 def _untagged_names(doc: Doc) -> list[Span]:
     """Runs of capitalized proper nouns (up to 3) that no entity covers."""
     runs: list[Span] = []
+    pos = columns_of(doc).pos
+
+    def untagged(k: int) -> bool:
+        if pos[k] != "PROPN":
+            return False
+        tok = doc[k]
+        return tok.ent_iob_ == "O" and tok.is_title
+
     i = 0
     while i < len(doc):
-        tok = doc[i]
-        if tok.ent_iob_ == "O" and tok.pos_ == "PROPN" and tok.is_title:
+        if untagged(i):
             j = i
-            while (
-                j + 1 < len(doc)
-                and j + 1 - i < 3
-                and doc[j + 1].ent_iob_ == "O"
-                and doc[j + 1].pos_ == "PROPN"
-                and doc[j + 1].is_title
-            ):
+            while j + 1 < len(doc) and j + 1 - i < 3 and untagged(j + 1):
                 j += 1
             runs.append(doc[i : j + 1])
             i = j + 1
@@ -308,10 +309,12 @@ def _named_before_noun(doc: Doc, gaz: Gazetteer, taken: list[tuple[int, int]]) -
     kept only if it resolves or lies in a resolved place (``provisional``)."""
     nouns = place_nouns()
     out: list[_Mention] = []
-    for tok in doc:
-        kind = nouns.get((tok.lower_,)) or nouns.get((tok.lemma_.lower(),))
-        if kind not in _NAMING_KINDS or tok.i == 0:
+    cols = columns_of(doc)
+    for i in range(1, cols.n):
+        kind = nouns.get((cols.lower[i],)) or nouns.get((cols.lemma[i].lower(),))
+        if kind not in _NAMING_KINDS:
             continue
+        tok = doc[i]
         # the noun opens a longer name ("Colorado State University", "Cavan County
         # Council") or sits in another kind of entity: not a place noun here
         if tok.ent_type_ in _NOT_PLACE_ENTS or (
