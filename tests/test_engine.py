@@ -211,3 +211,15 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def test_an_abandoned_run_does_not_stop_a_later_one(pool: ParallelPipeline) -> None:
+    """A process() generator left unfinished and finalised later (as the garbage
+    collector may do at any moment) must not stop the workers of a run started since."""
+    old = pool.process(_text("", i) for i in range(10))
+    next(old)
+    new = pool.process(_text("", 100 + i) for i in range(12))
+    first = next(new)
+    old.close()  # what finalising the abandoned generator does
+    rest = list(new)
+    assert [r.id for r in [first, *rest]] == [f"art-{100 + i}" for i in range(12)]  # type: ignore[union-attr]

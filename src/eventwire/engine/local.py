@@ -14,6 +14,8 @@ use either one unchanged:
   of its articles becomes a :class:`~eventwire.pipeline.Failure`;
 * Ctrl-C: workers ignore SIGINT, the caller gets ``KeyboardInterrupt`` and the
   workers are stopped (``close``, also on leaving a ``with`` block);
+* a ``process()`` generator closed before its end stops the workers, unless a later
+  ``process()`` run has started since (then the workers are that run's);
 * an input of at most one chunk runs in-process (no worker start-up cost for one
   article).
 
@@ -160,6 +162,8 @@ class ParallelPipeline:
         self._version: str | None = None
         #: workers that died while processing, and chunks that failed for that reason
         self.worker_deaths = 0
+        #: process() runs started, to tell the latest from abandoned ones
+        self._runs = 0
 
     # ------------------------------------------------------------------ lifecycle
     def __enter__(self) -> ParallelPipeline:
@@ -253,6 +257,8 @@ class ParallelPipeline:
         yield from self._run(chunks)
 
     def _run(self, chunks: Iterator[list[ArticleInput]]) -> Iterator[ArticleRecord | Failure]:
+        self._runs += 1
+        this_run = self._runs
         self._start()
         pending: deque[_Chunk] = deque()  # read, waiting for a worker (retries first)
         window: deque[_Chunk] = deque()  # every chunk not yet yielded, in input order
@@ -288,9 +294,14 @@ class ParallelPipeline:
                     raise EventwireError("internal error: a chunk has no worker and no result")
                 self._wait(pending)
         finally:
-            if not finished:
+            if not finished and this_run == self._runs:
                 # interrupted, or the caller stopped reading: busy workers hold stale
-                # chunks, so stop them all (a later call starts fresh ones)
+                # chunks, so stop them all (a later call starts fresh ones). Not when a
+                # later run has started since: this generator was abandoned and is only
+                # being finalised now (the garbage collector may do that in the middle
+                # of the later run), and closing would stop that run's workers. A
+                # worker still busy with one of this run's chunks sends a result that
+                # is dropped with its chunk.
                 self.close(timeout=1.0)
 
     def _wait(self, pending: deque[_Chunk]) -> None:
