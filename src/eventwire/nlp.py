@@ -17,6 +17,7 @@ import weakref
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
+import numpy as np
 from spacy.attrs import DEP, HEAD, IDX, IS_PUNCT, IS_SPACE, LEMMA, LOWER, ORTH, POS, TAG
 from spacy.tokens import Doc, Span, Token
 
@@ -142,7 +143,7 @@ class TokenColumns:
     def __init__(self, doc: Doc) -> None:
         self.n = len(doc)
         arr = doc.to_array([LOWER, LEMMA, POS, TAG, DEP, HEAD, IDX, IS_SPACE, IS_PUNCT, ORTH])
-        self._hashes = arr[:, [0, 1, 2, 3, 4, 9]].T.tolist() if self.n else [[]] * 6
+        self._hashes = arr[:, [0, 1, 2, 3, 4, 9]].T
         self._strings = doc.vocab.strings
         #: absolute index of each token's head (a root is its own head)
         self.head: list[int] = [i + r for i, r in enumerate(arr[:, 5].astype("int64").tolist())]
@@ -152,15 +153,11 @@ class TokenColumns:
         self.is_punct: list[bool] = [bool(v) for v in arr[:, 8].tolist()]
 
     def _decode(self, column: int) -> list[str]:
+        """A string column: each distinct hash decoded once, then spread by index."""
+        uniq, where = np.unique(self._hashes[column], return_inverse=True)
         strings = self._strings
-        seen: dict[int, str] = {}
-        out: list[str] = []
-        for h in self._hashes[column]:
-            value = seen.get(h)
-            if value is None:
-                value = seen[h] = strings[h]
-            out.append(value)
-        return out
+        table = [strings[h] for h in uniq.tolist()]
+        return list(map(table.__getitem__, where.tolist()))
 
     @cached_property
     def lower(self) -> list[str]:
@@ -264,9 +261,19 @@ class TokenColumns:
 _COLUMNS: weakref.WeakKeyDictionary[Doc, TokenColumns] = weakref.WeakKeyDictionary()
 
 
+#: the last doc asked for and its columns: stages ask for the same doc many times in a
+#: row, and a weak dictionary lookup costs more than the work it saves on small calls
+_last: tuple[weakref.ref[Doc], TokenColumns] | None = None
+
+
 def columns_of(doc: Doc) -> TokenColumns:
     """The doc's :class:`TokenColumns`, built on first use and kept while the doc lives."""
+    global _last
+    last = _last
+    if last is not None and last[0]() is doc and last[1].n == len(doc):
+        return last[1]
     found = _COLUMNS.get(doc)
     if found is None or found.n != len(doc):
         found = _COLUMNS[doc] = TokenColumns(doc)
+    _last = (weakref.ref(doc), found)
     return found
