@@ -28,6 +28,7 @@ def _check_columns(doc: Doc) -> None:
     for tok in doc:
         i = tok.i
         assert cols.lower[i] == tok.lower_
+        assert int(cols.lower_ids[i]) == tok.lower and int(cols.lemma_ids[i]) == tok.lemma
         assert cols.lemma[i] == tok.lemma_
         assert cols.pos[i] == tok.pos_
         assert cols.tag[i] == tok.tag_
@@ -43,6 +44,7 @@ def _check_columns(doc: Doc) -> None:
         assert all(cols.in_subtree(t, i) for t in subtree)
         assert tok.head.i == i or not cols.in_subtree(tok.head.i, i)
         assert cols.left_edge(i) == tok.left_edge.i == lo[i] == subtree[0]
+        assert cols.bounds(i) == (subtree[0], subtree[-1])
         # the last token of the subtree (spaCy's right_edge can stop short of it in a
         # non-projective parse)
         assert hi[i] == subtree[-1] >= tok.right_edge.i

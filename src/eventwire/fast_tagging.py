@@ -388,20 +388,22 @@ class CachedLemmatizer:
         return doc
 
 
+def _model_component(nlp: Language, name: str, kind: type[Any]) -> Any:
+    """The model's component ``name``, which must be a ``kind``."""
+    component = nlp.get_pipe(name)
+    if not isinstance(component, kind):
+        raise ValueError(f"the model's {name!r} is not a {kind.__name__}")
+    return component
+
+
 @Language.factory(FAST_RULER_NAME)
 def make_indexed_attribute_ruler(nlp: Language, name: str) -> IndexedAttributeRuler:
-    ruler = nlp.get_pipe(RULER_NAME)
-    if not isinstance(ruler, AttributeRuler):
-        raise ValueError(f"the model's {RULER_NAME!r} is not an AttributeRuler")
-    return IndexedAttributeRuler(ruler)
+    return IndexedAttributeRuler(_model_component(nlp, RULER_NAME, AttributeRuler))
 
 
 @Language.factory(FAST_LEMMATIZER_NAME)
 def make_cached_lemmatizer(nlp: Language, name: str) -> CachedLemmatizer:
-    lemmatizer = nlp.get_pipe(LEMMATIZER_NAME)
-    if not isinstance(lemmatizer, Lemmatizer):
-        raise ValueError(f"the model's {LEMMATIZER_NAME!r} is not a Lemmatizer")
-    return CachedLemmatizer(lemmatizer)
+    return CachedLemmatizer(_model_component(nlp, LEMMATIZER_NAME, Lemmatizer))
 
 
 def use_fast_tagging(nlp: Language) -> list[str]:

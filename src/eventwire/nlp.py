@@ -159,6 +159,16 @@ class TokenColumns:
         table = [strings[h] for h in uniq.tolist()]
         return list(map(table.__getitem__, where.tolist()))
 
+    @property
+    def lower_ids(self) -> np.ndarray:
+        """The LOWER hashes, as an array (for vectorised look-ups)."""
+        return self._hashes[0]
+
+    @property
+    def lemma_ids(self) -> np.ndarray:
+        """The LEMMA hashes, as an array."""
+        return self._hashes[1]
+
     @cached_property
     def lower(self) -> list[str]:
         return self._decode(0)
@@ -252,6 +262,11 @@ class TokenColumns:
         """Whether token ``t`` is token ``u`` or one of its descendants."""
         _, tin, tout = self.walk
         return tin[u] <= tin[t] < tout[u]
+
+    def bounds(self, i: int) -> tuple[int, int]:
+        """The first and the last token of token ``i``'s subtree (see :attr:`edges`)."""
+        lo, hi = self.edges
+        return lo[i], hi[i]
 
     def left_edge(self, i: int) -> int:
         """The first token of token ``i``'s subtree, as spaCy's ``Token.left_edge``."""

@@ -326,19 +326,22 @@ def _sanitize(article: ArticleInput) -> None:
 
 def uncoded_record(article: ArticleInput, segments: list[Segment]) -> ArticleRecord:
     """The record of an article stored without analysis (not English)."""
-    return ArticleRecord.model_validate(
-        {
-            "id": article.id,
-            "title": article.title,
-            "date": article.date.isoformat() if article.date else None,
-            "source": article.source,
-            "url": article.url,
-            "language": article.language or ENGLISH,
-            "text": article.text,
-            "segments": [s.model_dump(mode="json") for s in segments],
-            "warnings": list(article.warnings),
-        }
-    )
+    return ArticleRecord.model_validate(_article_fields(article, segments))
+
+
+def _article_fields(article: ArticleInput, segments: list[Segment]) -> dict[str, Any]:
+    """The record fields that come from the input article (coded or not)."""
+    return {
+        "id": article.id,
+        "title": article.title,
+        "date": article.date.isoformat() if article.date else None,
+        "source": article.source,
+        "url": article.url,
+        "language": article.language or ENGLISH,
+        "text": article.text,
+        "segments": [s.model_dump(mode="json") for s in segments],
+        "warnings": list(article.warnings),
+    }
 
 
 def _analysis_segment(seg: Segment, tmap: TextMap) -> Segment:
@@ -397,17 +400,4 @@ def build_record(
     if not doc._.explain:
         for ev in body["events"]:
             ev.pop("explain", None)
-    return ArticleRecord.model_validate(
-        {
-            "id": article.id,
-            "title": article.title,
-            "date": article.date.isoformat() if article.date else None,
-            "source": article.source,
-            "url": article.url,
-            "language": article.language or "en",
-            "text": article.text,
-            "segments": [s.model_dump(mode="json") for s in segments],
-            **body,
-            "warnings": list(article.warnings),
-        }
-    )
+    return ArticleRecord.model_validate({**_article_fields(article, segments), **body})

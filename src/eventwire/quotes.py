@@ -622,19 +622,17 @@ def _speaker_span(cue_span: Span, quote_ranges: _Ranges) -> Span | None:
 
 
 class _DocIndex:
-    """A doc's entities in text order and its parse tree, for look-ups in O(log n).
+    """A doc's entities in text order, for look-ups in O(log n).
 
     Scanning ``doc.ents`` for each quote (spaCy builds every entity span on each
-    access), sorting subtrees and walking ``Token.children`` (spaCy scans the whole
-    width of the subtree) made articles with many quotes, or one long run-on
-    sentence, quadratic. Built once per :func:`find_quotes` call.
+    access) made articles with many quotes quadratic. Built once per
+    :func:`find_quotes` call. The parse tree is read from ``nlp.columns_of`` (children,
+    subtree membership and edges without walking ``Token`` objects).
     """
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
         self.n_tokens = len(doc)
-        self._children: list[list[int]] | None = None
-        self._dfs: tuple[list[int], list[int], list[int], list[int]] | None = None
         self.ents: list[Span] = sorted(doc.ents, key=lambda e: e.start)
         self.starts = [e.start for e in self.ents]
         self.persons = [e for e in self.ents if e.label_ == "PERSON"]
@@ -649,29 +647,6 @@ class _DocIndex:
             best.append(e.text if not best or len(e.text) > len(best[-1]) else best[-1])
         self.by_last = by_last
 
-    def children(self, i: int) -> list[int]:
-        """Indexes of token ``i``'s children, in text order."""
-        if self._children is None:
-            self._children = columns_of(self.doc).children
-        return self._children[i]
-
-    def dfs(self) -> tuple[list[int], list[int], list[int], list[int]]:
-        """Entry and exit numbers of a depth-first walk of the parse (``t`` is in
-        ``u``'s subtree iff ``tin[u] <= tin[t] < tout[u]``), and the first and last
-        token index of each subtree (spaCy's ``right_edge`` can miss a token of a
-        non-projective subtree)."""
-        if self._dfs is None:
-            cols = columns_of(self.doc)
-            _, tin, tout = cols.walk
-            lo, hi = cols.edges
-            self._dfs = (tin, tout, lo, hi)
-        return self._dfs
-
-    def edges(self, i: int) -> tuple[int, int]:
-        """Index of the first and of the last token of token ``i``'s subtree."""
-        _, _, lo, hi = self.dfs()
-        return lo[i], hi[i]
-
 
 _INDEX: ContextVar[_DocIndex | None] = ContextVar("eventwire_quotes_index", default=None)
 
@@ -685,10 +660,7 @@ def _doc_index(doc: Doc) -> _DocIndex:
 
 
 def _children(tok: Token) -> Iterable[Token]:
-    index = _INDEX.get()
-    if index is not None and index.doc is tok.doc and index.n_tokens == len(tok.doc):
-        return [tok.doc[i] for i in index.children(tok.i)]
-    return tok.children
+    return [tok.doc[i] for i in columns_of(tok.doc).children[tok.i]]
 
 
 def _person_name(doc: Doc, span: Span) -> str | None:
@@ -1046,7 +1018,7 @@ def _attribute(
 def _clause_span(doc: Doc, clause_head: Token) -> Span | None:
     # the subtree's first and last tokens (sorting the subtree made a long chain of
     # clauses quadratic)
-    first, last = _doc_index(doc).edges(clause_head.i)
+    first, last = columns_of(doc).bounds(clause_head.i)
     start, end = first, last + 1
     while start < end and (
         doc[start].is_punct
@@ -1097,13 +1069,12 @@ def _word_edges(tok: Token) -> tuple[int, int]:
     descendant (a non-projective parse) is skipped as before.
     """
     doc = tok.doc
-    index = _doc_index(doc)
-    tin, tout, _, _ = index.dfs()
+    cols = columns_of(doc)
 
     def word_of_subtree(t: Token) -> bool:
-        return not t.is_punct and tin[tok.i] <= tin[t.i] < tout[tok.i]
+        return not t.is_punct and cols.in_subtree(t.i, tok.i)
 
-    lo, hi = index.edges(tok.i)
+    lo, hi = cols.bounds(tok.i)
     while lo < tok.i and not word_of_subtree(doc[lo]):
         lo += 1
     while hi > tok.i and not word_of_subtree(doc[hi]):
@@ -1115,7 +1086,7 @@ def _according_clause(cue_span: Span) -> Span | None:
     """The clause that "according to X" qualifies: the sentence outside the phrase."""
     doc = cue_span.doc
     sent = sentence_of(cue_span[0])
-    first, last = _doc_index(doc).edges(cue_span[0].i)
+    first, last = columns_of(doc).bounds(cue_span[0].i)
     p_start, p_end = min(first, cue_span.start), max(last + 1, cue_span.end)
     before = doc[sent.start : p_start]
     after = doc[p_end : sent.end]

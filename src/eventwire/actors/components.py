@@ -79,8 +79,7 @@ def _cased_forms(doc: Doc, kb: ActorKB, ents: list[Span]) -> list[Span]:
     all capitals (in "FIGHTING IS OVER" it is the verb), and not inside another entity."""
     taken = {i for e in ents for i in range(e.start, e.end)}
     out: list[Span] = []
-    strings = doc.vocab.strings
-    wanted = {strings.add(form) for form in kb.cased_forms}
+    wanted = kb.cased_form_ids
     if len(doc) == 0:
         return out
     for i, orth in enumerate(doc.to_array(ORTH).tolist()):

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from spacy.strings import get_string_id
+
 from ..errors import DataFileError
 from ..record import INTERNATIONAL_CODES, SECTORS
 
@@ -274,6 +276,11 @@ class ActorKB:
 
     def country_name(self, code: str | None) -> str | None:
         return self.countries.get(code) if code else None
+
+    @functools.cached_property
+    def cased_form_ids(self) -> frozenset[int]:
+        """The string hashes of ``cased_forms`` (token ORTH values), for a scan by array."""
+        return frozenset(get_string_id(form) for form in self.cased_forms)
 
     @functools.cached_property
     def sector_heads(self) -> frozenset[str]:

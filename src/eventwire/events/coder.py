@@ -24,11 +24,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy
-from spacy.attrs import LEMMA, LOWER
 from spacy.tokens import Doc, Span, Token
 
 from ..actors.mentions import STATE_SECTORS
-from ..nlp import sentence_of, text_of
+from ..nlp import columns_of, sentence_of, text_of
 from ..places import linked_place
 from ..record import (
     INTERNATIONAL_CODES,
@@ -1228,9 +1227,9 @@ def _positions(doc: Doc, words: frozenset[str], cache: dict[str, Any], key: str)
     hashes = table[2]
     if len(hashes) == 0:
         return []
-    arr = doc.to_array([LOWER, LEMMA])
+    cols = columns_of(doc)
     hit = numpy.zeros(len(doc), dtype=bool)
-    for col in (arr[:, 0], arr[:, 1]):
+    for col in (cols.lower_ids, cols.lemma_ids):
         at = numpy.minimum(numpy.searchsorted(hashes, col), len(hashes) - 1)
         hit |= hashes[at] == col
     return [int(i) for i in numpy.flatnonzero(hit)]
