@@ -52,6 +52,8 @@ DEFAULT_STAGES: tuple[str, ...] = ("actors", "times", "places", "quotes", "event
 #: article is rarely over 50,000 characters, 200,000 take about 15 s on one core, and
 #: spaCy refuses texts over 1,000,000 (``nlp.max_length``). See docs/reliability.md.
 DEFAULT_MAX_CHARS = 200_000
+#: an analysed article: the input, its doc (``None`` if not coded), text map and segments
+Analysed = tuple[ArticleInput, Doc | None, TextMap, list[Segment]]
 
 
 @dataclass
@@ -233,6 +235,35 @@ class Pipeline:
                 yield from self._process_batch(batch)
 
     def _process_batch(self, batch: list[ArticleInput]) -> Iterator[ArticleRecord | Failure]:
+        for item in self._analyse_batch(batch):
+            if isinstance(item, Failure):
+                yield item
+                continue
+            article, doc, tmap, segments = item
+            try:
+                if doc is None:  # not English: stored, not coded
+                    yield uncoded_record(article, segments)
+                else:
+                    yield build_record(doc, article, tmap, segments)
+            except Exception as exc:
+                log.exception("building the record of %s failed", article.origin)
+                yield Failure(article.origin, f"could not build the record ({exc!r})")
+
+    def analyse(self, articles: Iterable[ArticleInput]) -> Iterator[Analysed | Failure]:
+        """The analysed docs, before their records are built: ``(article, doc, text map,
+        segments)``, with ``doc`` ``None`` for an article that is not coded. For tools that
+        read the stages' ``Doc`` extensions (``eventwire.training``)."""
+        with _fewer_collections():
+            batch: list[ArticleInput] = []
+            for article in articles:
+                batch.append(article)
+                if len(batch) >= self.config.batch_size:
+                    yield from self._analyse_batch(batch)
+                    batch = []
+            if batch:
+                yield from self._analyse_batch(batch)
+
+    def _analyse_batch(self, batch: list[ArticleInput]) -> Iterator[Analysed | Failure]:
         prepared: list[tuple[ArticleInput, Doc | None, TextMap, list[Segment]] | Failure] = []
         for article in batch:
             try:
@@ -250,12 +281,8 @@ class Pipeline:
                 yield item
                 continue
             article, prepared_doc, tmap, segments = item
-            if prepared_doc is None:  # not English: stored, not coded
-                try:
-                    yield uncoded_record(article, segments)
-                except Exception as exc:
-                    log.exception("building the record of %s failed", article.origin)
-                    yield Failure(article.origin, f"could not build the record ({exc!r})")
+            if prepared_doc is None:
+                yield item
                 continue
             doc = next(model_docs)
             for name in self._stage_names:
@@ -269,11 +296,7 @@ class Pipeline:
                         "its output is missing from this record"
                     )
                 self.stage_seconds[name] += time.perf_counter() - t0
-            try:
-                yield build_record(doc, article, tmap, segments)
-            except Exception as exc:
-                log.exception("building the record of %s failed", article.origin)
-                yield Failure(article.origin, f"could not build the record ({exc!r})")
+            yield article, doc, tmap, segments
 
     def extract(
         self,

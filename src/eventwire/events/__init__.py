@@ -19,18 +19,25 @@ register_extensions()
 
 #: events whose confidence is below this are not output (see ``EventCoder._confidence``)
 DEFAULT_MIN_CONFIDENCE = 0.25
+#: the event model: "off" (the rules alone, the default), "default" (the shipped weights) or a
+#: weights path; docs/model.md says why the rules stay the default
+DEFAULT_MODEL = "off"
 
 
 @Language.factory(
     "eventwire_events",
-    default_config={"trigger_files": [], "min_confidence": DEFAULT_MIN_CONFIDENCE},
+    default_config={
+        "trigger_files": [],
+        "min_confidence": DEFAULT_MIN_CONFIDENCE,
+        "model": DEFAULT_MODEL,
+    },
 )
 def make_event_coder(
-    nlp: Language, name: str, trigger_files: list[str], min_confidence: float
+    nlp: Language, name: str, trigger_files: list[str], min_confidence: float, model: str
 ) -> Any:
     from .coder import EventCoder
 
-    return EventCoder(trigger_files=trigger_files, min_confidence=min_confidence)
+    return EventCoder(trigger_files=trigger_files, min_confidence=min_confidence, model=model)
 
 
 def add_to_pipeline(nlp: Language, config: dict[str, Any]) -> None:
@@ -42,6 +49,7 @@ def add_to_pipeline(nlp: Language, config: dict[str, Any]) -> None:
             config={
                 "trigger_files": [str(p) for p in config.get("trigger_files", [])],
                 "min_confidence": float(config.get("min_confidence", DEFAULT_MIN_CONFIDENCE)),
+                "model": str(config.get("model", DEFAULT_MODEL) or "off"),
             },
         )
 

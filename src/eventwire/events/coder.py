@@ -82,6 +82,8 @@ class Mention:
     background: bool = False
     #: the date came from a time expression syntactically linked to the trigger
     dated_here: bool = False
+    #: the event model's decision (``events.model.Decision``), when the model chose it
+    decision: Any = None
 
     @property
     def sent(self) -> Span:
@@ -91,8 +93,20 @@ class Mention:
 class EventCoder:
     """The ``eventwire_events`` spaCy component."""
 
-    def __init__(self, trigger_files: Sequence[str] = (), min_confidence: float = 0.0) -> None:
+    def __init__(
+        self,
+        trigger_files: Sequence[str] = (),
+        min_confidence: float = 0.0,
+        model: str | None = None,
+    ) -> None:
+        """``model``: ``None`` or ``"off"`` for the rules alone, ``"default"`` for the
+        shipped event model, or the path of a weights file (``make train``)."""
         self.lexicon: Lexicon = load_lexicon([*trigger_files] if trigger_files else None)
+        self.model: Any = None
+        if model not in (None, "", "off", "none"):
+            from .model import EventModel
+
+            self.model = EventModel(None if model == "default" else model)
         discourse = discourse_words()
         base = self.lexicon.factuality_cues()
         self.cues: FactualityCues = dataclasses.replace(
@@ -262,6 +276,8 @@ class EventCoder:
 
     # ----------------------------------------------------------------- assembly
     def find_mentions(self, doc: Doc) -> list[Mention]:
+        if self.model is not None:
+            return self._model_mentions(doc)
         segments: list[Segment] = doc._.segments or []
         mentions: list[Mention] = []
         # only tokens whose form or lemma heads some entry (found on the doc's hash arrays:
@@ -278,6 +294,17 @@ class EventCoder:
                 continue
             m = Mention(token=token, entry=entries[0], segment=seg)
             mentions.append(m)
+        return self._merge(mentions)
+
+    def _model_mentions(self, doc: Doc) -> list[Mention]:
+        """The words the event model accepts, merged as the rules' mentions are."""
+        mentions = []
+        for cand, entry, decision in self.model.decide(doc, self):
+            if self._interview_frame(cand.token):
+                continue
+            mentions.append(
+                Mention(token=cand.token, entry=entry, segment=cand.segment, decision=decision)
+            )
         return self._merge(mentions)
 
     def _interview_frame(self, token: Token) -> bool:
@@ -301,7 +328,7 @@ class EventCoder:
         for m in mentions:
             if m.token.i in dropped:
                 continue
-            for other_i in self._linked(m.token):
+            for other_i in [*self._linked(m.token), *_continued(m, mentions)]:
                 o = by_token.get(other_i)
                 if o is None or o is m or o.token.i in dropped or o.entry.type != m.entry.type:
                     continue
@@ -338,6 +365,8 @@ class EventCoder:
         if token.dep_ in arg.OBJECTS:
             # "carried out a strike": the support verb
             out.append(token.head.i)
+        if token.pos_ in ("NOUN", "PROPN"):
+            out.extend(_describing_clauses(token))
         return out
 
     def __call__(self, doc: Doc) -> Doc:
@@ -364,7 +393,9 @@ class EventCoder:
         _share_entity_countries(events, actors)
         _targets_through_events(events)
         self._actors_through_means(events, doc)
-        self._discount_references(events, mentions)
+        if self.model is None:
+            # the model read these cues (definite, background, reference) itself
+            self._discount_references(events, mentions)
         events = [e for e in events if e.confidence >= self.min_confidence]
         for n, ev in enumerate(events, 1):
             ev.id = f"v{n}"
@@ -507,6 +538,9 @@ class EventCoder:
         target = _with_home_country(target, home, people)
         target = _own_institution(target, actor)
         m.fact = factuality(tok, self.cues)
+        if m.decision is not None:
+            # the model's factuality, which read the cues above among its features
+            m.fact = Factuality(label=m.decision.factuality, cues=m.fact.cues)
         m.mode = entry.mode or self._mode(m)
         sent = sentence_of(tok)
         trig_start = tok.idx
@@ -520,7 +554,9 @@ class EventCoder:
         location, loc_source = self._place(doc, m, places, actor, home)
         m.background = self._is_background(tok)
         source = self._source(doc, tok, quotes)
-        confidence = self._confidence(m, actor, target)
+        confidence = (
+            m.decision.confidence if m.decision is not None else self._confidence(m, actor, target)
+        )
         explain: dict[str, Any] | None = None
         if doc._.explain:
             explain = {
@@ -532,6 +568,12 @@ class EventCoder:
                 "factuality_cues": m.fact.cues,
                 "merged": [t.text for t in m.extra_tokens],
             }
+            if m.decision is not None:
+                explain["model"] = {
+                    "probability": m.decision.probability,
+                    "p_asserted": m.decision.p_asserted,
+                    "top_features": [[name, w] for name, w in m.decision.reasons],
+                }
         return Event(
             id=eid,
             type=entry.type,  # type: ignore[arg-type]
@@ -995,6 +1037,58 @@ class EventCoder:
                 )
             events.append(ev)
         events.sort(key=lambda e: e.trigger.span)
+
+
+def _is_fragment(sent: Span) -> bool:
+    """A "sentence" with no finite verb of its own: a name with a relative clause split
+    off its sentence by a stray full stop ("... ordered by the President. Donald Trump
+    who killed ..."); it continues the sentence before it."""
+    root = sent.root
+    return root.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "relcl" for c in root.children)
+
+
+def _continued(m: Mention, mentions: list[Mention]) -> list[int]:
+    """Verbal mentions of ``m``'s type in the fragment that continues ``m``'s sentence,
+    when ``m`` is nominal: the same action named by a noun and then a verb."""
+    if _is_verbal(m.token):
+        return []
+    sent = sentence_of(m.token)
+    if sent.end >= len(sent.doc):
+        return []
+    nxt = sentence_of(sent.doc[sent.end])
+    if not _is_fragment(nxt):
+        return []
+    return [
+        o.token.i
+        for o in mentions
+        if nxt.start <= o.token.i < nxt.end and _is_verbal(o.token)
+        and o.entry.type == m.entry.type
+    ]  # fmt: skip
+
+
+#: links followed down from an event noun to the clauses that describe its action
+_DESCRIBING_PATH = frozenset({"acl", "relcl", "agent", "prep", "pobj"})
+
+
+def _describing_clauses(noun: Token, depth: int = 4) -> list[int]:
+    """Verbs of the participle and relative clauses inside an event noun's phrase ("a
+    drone strike ordered by the President, who killed the commander"; "the attack in
+    which five were killed"): they tell the noun's own action, so a mention of the same
+    type there is the same event. Only ``acl``/``relcl`` chains are followed, a few
+    links deep, never into the noun's sentence-level governor."""
+    out: list[int] = []
+    frontier = [noun]
+    for _ in range(depth):
+        nxt: list[Token] = []
+        for t in frontier:
+            for c in t.children:
+                if c.dep_ not in _DESCRIBING_PATH:
+                    continue
+                if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB":
+                    out.append(c.i)
+                nxt.append(c)
+        frontier = nxt
+    return out
 
 
 def _find_all(text: str, sub: str) -> list[int]:

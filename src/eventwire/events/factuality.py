@@ -112,6 +112,9 @@ def _local(token: Token, cues: FactualityCues, result: Factuality) -> None:
                 has_if_clause = True
         elif c.dep_ == "advmod" and low in ("never",):
             result.add(NEGATED, f"never@{token.text}")
+        elif c.dep_ == "advmod" and low in cues.hypothetical_aux:
+            # an epistemic adverb: "probably killed", "possibly attacked"
+            result.add(HYPOTHETICAL, f"{low}@{token.text}")
     if token.pos_ in ("VERB", "AUX"):
         # a negative subject negates its predicate: "no one was injured", "not everyone welcomed"
         for subj in token.children:
@@ -134,6 +137,10 @@ def _local(token: Token, cues: FactualityCues, result: Factuality) -> None:
         m.dep_ == "mark" and m.lower_ in cues.conditional_marks for m in token.children
     ):
         result.add(HYPOTHETICAL, f"if@{token.text}")
+    # an infinitive with nothing above it (a headline "To leave Iraq", a fragment) is
+    # a plan, not a report
+    if token.pos_ in ("VERB", "AUX") and token.dep_ == "ROOT" and _infinitival(token):
+        result.add(FUTURE, f"to-infinitive@{token.text}")
     # an infinitive is an unrealised action unless its governor is implicative
     if token.pos_ in ("VERB", "AUX") and _infinitival(token):
         gov = token.head
@@ -178,6 +185,31 @@ def _framing_noun(pred: Token, node: Token, cues: FactualityCues, result: Factua
             result.add(HYPOTHETICAL, f"{a.text}@{pred.text}")
         elif lemma in cues.future:
             result.add(FUTURE, f"{a.text}@{pred.text}")
+
+
+def _bare_conjunct(node: Token, head: Token) -> bool:
+    """A verb conjoined to another that has no subject, auxiliary or tense of its own."""
+    return (
+        node.pos_ == "VERB"
+        and head.pos_ in ("VERB", "AUX")
+        and node.tag_ == "VB"
+        and not any(
+            c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass", "neg") for c in node.children
+        )
+    )
+
+
+def _auxiliaries(verb: Token, cues: FactualityCues, result: Factuality) -> None:
+    """The modal, future and negative auxiliaries of ``verb``."""
+    for c in verb.children:
+        low = c.lower_
+        if c.dep_ == "neg":
+            result.add(NEGATED, f"{low}@{verb.text}")
+        elif c.dep_ in ("aux", "auxpass"):
+            if low in cues.future_aux or low == "would":
+                result.add(FUTURE, f"{low}@{verb.text}")
+            elif low in cues.hypothetical_aux:
+                result.add(HYPOTHETICAL, f"{low}@{verb.text}")
 
 
 def _infinitival(token: Token) -> bool:
@@ -230,7 +262,11 @@ def factuality(trigger: Token, cues: FactualityCues, max_hops: int = 6) -> Factu
         ):
             break  # reported content keeps its own factuality ("told them to leave" does not stop)
         if node.dep_ == "conj":
-            # a conjunct shares its first conjunct's governors, not its modifiers
+            # a conjunct shares its first conjunct's governors, not its modifiers ...
+            if _bare_conjunct(node, head):
+                # ... except the auxiliaries of a verb it shares them with: "may lift or
+                # relax the curfew", "will not attack or invade"
+                _auxiliaries(head, cues, result)
             node = head
             continue
         if head.pos_ in ("VERB", "AUX", "NOUN", "PROPN", "ADJ"):
@@ -238,8 +274,8 @@ def factuality(trigger: Token, cues: FactualityCues, max_hops: int = 6) -> Factu
             particles = [
                 c.lower_
                 for c in head.children
-                if c.dep_ in ("prt", "prep", "aux") and c.i != node.i
-            ]
+                if c.dep_ in ("prt", "prep", "aux") and (c.i != node.i or node.dep_ == "prep")
+            ]  # the preposition climbed through is part of the cue: "calls for X's withdrawal"
             phrases = {f"{hlemma} {p}" for p in particles}
             if phrases & cues.negation:
                 result.add(NEGATED, next(iter(phrases & cues.negation)))
