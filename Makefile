@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint typecheck pytest schema clean install
+.PHONY: demo test lint typecheck pytest schema clean install train loco
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "eventwire needs Python 3.11 or newer")'
@@ -21,6 +21,20 @@ $(VENV)/.installed-test: $(BIN)/python pyproject.toml
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
+
+$(VENV)/.installed-train: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e '.[train,test]'
+	touch $@ $(VENV)/.installed
+
+# the experimental event model (docs/model.md): encoder export, features of ../shared/gold,
+# weights; `make loco` then scores it leave-one-corpus-out against the rules
+train: $(VENV)/.installed-train
+	$(BIN)/python -m eventwire.training export
+	$(BIN)/python -m eventwire.training collect
+	$(BIN)/python -m eventwire.training fit
+
+loco: train
+	$(BIN)/python -m eventwire.training loco
 
 demo: $(VENV)/.installed
 	$(BIN)/eventwire extract examples/articles --format table
