@@ -18,6 +18,7 @@ import pytest
 from eventwire.errors import InputError
 from eventwire.evaluate import (
     GoldArticle,
+    Scores,
     content_words,
     country_match,
     date_match,
@@ -386,6 +387,10 @@ def _gold(id_: str, text: str, events: list[dict[str, Any]], quotes: Any = ()) -
     return GoldArticle(id=id_, text=text, date=None, events=events, quotes=list(quotes))
 
 
+def _score(pair: tuple[GoldArticle, ArticleRecord]) -> Scores:
+    return evaluate([pair[0]], [pair[1]])
+
+
 def _ordering(first_in_s2: bool) -> tuple[GoldArticle, ArticleRecord]:
     """Gold: an event whose evidence spans S1 and S2, then one on S2 alone."""
     text = f"{S1} {S2}"
@@ -404,12 +409,12 @@ def _ordering(first_in_s2: bool) -> tuple[GoldArticle, ArticleRecord]:
 def test_system_events_take_gold_greedily_in_output_order() -> None:
     # "marched" first: it takes the first gold event it overlaps (the S1+S2 one), and
     # "killed", which overlaps only that one, is left a false positive
-    s = evaluate(*map(lambda x: [x], _ordering(first_in_s2=True)))
+    s = _score(_ordering(first_in_s2=True))
     assert (s.events.tp, s.events.fp, s.events.fn) == (1, 1, 1)
     assert s.details[0]["false_positives"][0]["trigger"] == "killed"
     assert s.details[0]["missed"][0]["trigger"] == "marched"
     # the other output order matches both
-    s = evaluate(*map(lambda x: [x], _ordering(first_in_s2=False)))
+    s = _score(_ordering(first_in_s2=False))
     assert (s.events.tp, s.events.fp, s.events.fn) == (2, 0, 0)
 
 
@@ -435,7 +440,7 @@ def _optional() -> tuple[GoldArticle, ArticleRecord]:
 
 
 def test_events_matching_only_optional_gold_are_ignored() -> None:
-    s = evaluate(*map(lambda x: [x], _optional()))
+    s = _score(_optional())
     assert (s.events.tp, s.events.fp, s.events.fn) == (1, 1, 0)
     assert [x["type"] for x in s.details[0]["false_positives"]] == ["COERCE"]
     assert (s.leak.hit, s.leak.total) == (0, 1)
@@ -465,7 +470,7 @@ def _leaks() -> tuple[GoldArticle, ArticleRecord]:
 
 
 def test_leak_counts_false_positives_over_non_asserted_gold_of_any_type() -> None:
-    s = evaluate(*map(lambda x: [x], _leaks()))
+    s = _score(_leaks())
     assert (s.events.tp, s.events.fp, s.events.fn) == (1, 2, 0)
     assert (s.leak.hit, s.leak.total) == (2, 4)
     leaks = s.details[0]["leaks"]
@@ -518,7 +523,7 @@ def _arguments() -> tuple[GoldArticle, ArticleRecord]:
 
 
 def test_null_gold_country_is_right_and_dates_at_gold_precision() -> None:
-    s = evaluate(*map(lambda x: [x], _arguments()))
+    s = _score(_arguments())
     assert s.events.tp == 3
     # actor countries: null gold (USA given), IRQ vs None (wrong), null gold (None given)
     assert (s.actor_country.hit, s.actor_country.total) == (2, 3)
@@ -581,7 +586,7 @@ def _quotes() -> tuple[GoldArticle, ArticleRecord]:
 
 
 def test_quotes_match_in_system_order_and_speakers_by_content_words() -> None:
-    s = evaluate(*map(lambda x: [x], _quotes()))
+    s = _score(_quotes())
     assert (s.quotes.tp, s.quotes.fp, s.quotes.fn) == (2, 2, 0)
     assert s.details[0]["quote_false"] == ["stay here", "We will stay here until the end!"]
     assert (s.speaker.hit, s.speaker.total) == (1, 2)
