@@ -7,8 +7,9 @@ import importlib.util
 import io
 import json
 import os
+import re
 import shutil
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -764,18 +765,21 @@ def _subset(split: Path) -> list[Path]:
 
 @pytest.fixture(scope="module")
 def pipeline_output(
-    pipeline: Any, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[str, tuple[Path, Path, list[GoldArticle], list[ArticleRecord]]]]:
     """The pipeline's records on ../shared/gold/dev and a subset of train, as eval makes them."""
     from conftest import SHARED, require
     from eventwire.pipeline import Failure
     from eventwire.read import ArticleInput, parse_date
 
-    out = {}
-    for name, files in (
+    _scoring_dir()
+    splits = (
         ("dev", sorted(require(SHARED / "gold" / "dev").glob("*.json"))),
         ("train", _subset(require(SHARED / "gold" / "train"))),
-    ):
+    )
+    pipeline = request.getfixturevalue("pipeline")  # loaded only when the data is there
+    out = {}
+    for name, files in splits:
         root = tmp_path_factory.mktemp(name)
         (root / "gold").mkdir()
         for f in files:
@@ -804,3 +808,48 @@ def test_pipeline_output_scores_as_the_reference_scores_it(
     scores = evaluate(gold, records)
     assert scores.events.tp > 0  # the comparison means something
     assert _disagreements(scores.figures(digits=None), ref) == []
+
+
+# --------------------------------------------------------------------------- the eval command
+
+
+class _Replay:
+    """A stand-in pipeline that returns prepared records by article id."""
+
+    def __init__(self, records: Sequence[ArticleRecord]) -> None:
+        self.records = {r.id: r for r in records}
+
+    def process(self, articles: Iterable[Any]) -> Iterator[ArticleRecord]:
+        for a in articles:
+            yield self.records[a.id]
+
+
+def test_eval_command_prints_ece_and_details(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from eventwire import cli
+
+    gold, records = [_gold_a(), _gold_b()], [_record_a(), _record_b()]
+    _write_pair(tmp_path, gold, records)
+    monkeypatch.setattr(cli, "_make_pipeline", lambda *a: _Replay(records))
+    runner = CliRunner()
+    r = runner.invoke(cli.app, ["eval", str(tmp_path / "gold"), "--json", "--detail"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    want = evaluate(gold, records)
+    assert out["figures"] == want.figures()
+    # 2 right and 3 wrong events, all at the default confidence 0.5: |0.5 - 0.4|
+    assert out["figures"]["ece"] == 0.1
+    [leak] = out["details"][0]["leaks"]
+    assert (leak["type"], leak["gold"]["type"], leak["gold"]["factuality"]) == (
+        "RETREAT",
+        "RETREAT",
+        "negated",
+    )
+    r = runner.invoke(cli.app, ["eval", str(tmp_path / "gold"), "--detail"])
+    assert r.exit_code == 0, r.output
+    assert re.search(r"ece\s*│\s*0\.100\s*│", r.stdout)
+    assert re.search(r"nonasserted_leak_rate\s*│\s*0\.500\s*│", r.stdout)
+    assert "leaks" in r.stdout and "quote_false" in r.stdout
