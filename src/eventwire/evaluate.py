@@ -33,7 +33,11 @@ The figures follow the reference scorer ``shared/eval/scoring/score.py`` (and
   system events (true and false positives; ignored ones left out) in ten bins.
 
 Where a figure has no denominator the reference prints ``0.0`` and eventwire
-``None`` (n/a). eventwire adds per-article detail lists (``Scores.details``).
+``None`` (n/a). Evidence not found in the text stops the reference; eventwire
+lists it (``bad_evidence``) and the event matches nothing. The reference prints
+three places; ``figures()`` rounds to four (``digits=None``: unrounded, which
+``eventwire eval`` prints to three places). eventwire adds per-article detail
+lists (``Scores.details``).
 """
 
 from __future__ import annotations
