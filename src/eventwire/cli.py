@@ -308,7 +308,11 @@ def eval_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
     model: Annotated[str | None, typer.Option(help="spaCy model package.")] = None,
 ) -> None:
-    """Score the pipeline against gold annotations and print the figures."""
+    """Score the pipeline against gold annotations and print the figures.
+
+    The figures agree with the reference scorer (shared/eval/scoring/score.py and
+    calibration.py for ece), whose rules eventwire.evaluate follows.
+    """
     from rich.markup import escape
 
     from .evaluate import evaluate, load_gold_dir
@@ -352,7 +356,8 @@ def eval_cmd(
     table = Table(title=f"eventwire eval — {gold_dir} ({len(gold)} articles)")
     table.add_column("figure")
     table.add_column("value", justify="right")
-    for k, v in figures.items():
+    # three places of the unrounded figures, as the reference scorer prints them
+    for k, v in scores.figures(digits=None).items():
         table.add_row(k, "n/a" if v is None else (f"{v:.3f}" if isinstance(v, float) else str(v)))
     console.print(table)
     if detail:

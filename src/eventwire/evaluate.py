@@ -3,15 +3,41 @@
 Usable on any annotated data in the gold format of EVENTS.md section 9: one
 JSON file per article with ``text``, ``date``, ``events`` and ``quotes``.
 
-Events (only ``asserted`` ones are scored): a system event matches a gold event
-when the types are equal and the system trigger span (else its sentence span)
-overlaps the gold ``evidence`` span; each gold event matches at most once.
-Optional gold events, and system events matching them, are not counted. On
-matched pairs: actor/target country (exact) and name (a content word of the gold
-name in the system name or text), date (at the gold's precision), location
-(country equal and a content word of the gold place in name or text). Leak rate:
-the share of gold non-asserted events output as asserted.
-Quotes (direct only): word-set Jaccard ≥ 0.6 or containment; speaker accuracy.
+The figures follow the reference scorer ``shared/eval/scoring/score.py`` (and
+``calibration.py`` for ``ece``) exactly; each rule below is the reference's:
+
+* Gold events: one whose ``factuality`` is not ``asserted`` is *non-asserted*;
+  else one marked ``optional`` is optional; else it is *required*. An event's
+  span is the **first** occurrence of its ``evidence`` in the text.
+* System events (only ``asserted`` ones), **in output order**: each takes the
+  first still unmatched required gold event of the same type whose span its
+  trigger span (else its sentence span) overlaps: a true positive. One that
+  takes none but overlaps an optional gold event of its type is ignored. Any
+  other is a false positive, and it *leaks* the first non-asserted gold event
+  it overlaps, **whatever its type**. ``nonasserted_leak_rate`` is the share
+  of non-asserted gold events leaked.
+* On true positives, for each gold role (actor, target) present: country right
+  when the gold country is null or equal to the system's; name right when a
+  content word of the gold name (a word ``[a-z0-9]+`` of the lower-cased name,
+  longer than two characters and not in :data:`NAME_STOPWORDS`; all its words
+  when none is) is a word of the system's ``name`` or ``text``. Date right when
+  the system date starts with the gold date (a gold ``2020-01`` matches any day
+  of January 2020). Location right when the system has one, its country equals
+  the gold country (when the gold gives one) and the name test passes.
+* Quotes (direct only), system quotes in output order: each takes the first
+  unmatched gold quote whose word set has Jaccard similarity >= 0.6 with its
+  own, or (the system quote longer than ten characters as joined words) one of
+  whose joined words contains the other's. Speaker right when the gold speaker
+  passes the name test against the system speaker.
+* ``ece``: the expected calibration error of ``confidence`` over the scored
+  system events (true and false positives; ignored ones left out) in ten bins.
+
+Where a figure has no denominator the reference prints ``0.0`` and eventwire
+``None`` (n/a). Evidence not found in the text stops the reference; eventwire
+lists it (``bad_evidence``) and the event matches nothing. The reference prints
+three places; ``figures()`` rounds to four (``digits=None``: unrounded, which
+``eventwire eval`` prints to three places). eventwire adds per-article detail
+lists (``Scores.details``).
 """
 
 from __future__ import annotations
@@ -20,56 +46,88 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError
 from .record import ArticleRecord, Event
 
-STOPWORDS = frozenset(
-    {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "by", "with", "from",
-     "as", "'s", "’s", "s", "mr", "mrs", "ms", "dr"}
+#: words that do not count as content words of a name (the reference's list)
+NAME_STOPWORDS = frozenset(
+    {"the", "of", "and", "a", "an", "al", "el", "de", "mr", "ms", "president", "minister",
+     "prime", "general", "gen", "leader", "supreme", "ayatollah", "secretary", "us", "u.s."}
 )  # fmt: skip
-_WORD = re.compile(r"[\w\-]+", re.UNICODE)
+_TOKEN = re.compile(r"[a-z0-9]+")
 
 
-def content_words(text: str | None) -> set[str]:
-    if not text:
-        return set()
-    return {w for w in (m.group(0).lower() for m in _WORD.finditer(text)) if w not in STOPWORDS}
+def tokens(text: str | None) -> list[str]:
+    """The reference's words: runs of ASCII letters and digits of the lower-cased text."""
+    return _TOKEN.findall((text or "").lower())
 
 
-def _word_set(text: str) -> set[str]:
-    return {m.group(0).lower() for m in _WORD.finditer(text)}
-
-
-def quote_match(a: str, b: str) -> bool:
-    """Jaccard similarity of word sets ≥ 0.6, or one contains the other."""
-    na, nb = " ".join(a.split()).strip(), " ".join(b.split()).strip()
-    if na and nb and (na in nb or nb in na):
-        return True
-    wa, wb = _word_set(a), _word_set(b)
-    if not wa or not wb:
-        return False
-    return len(wa & wb) / len(wa | wb) >= 0.6
+def content_words(name: str | None) -> list[str]:
+    """The words of a gold name that the name test looks for."""
+    words = tokens(name)
+    content = [w for w in words if w not in NAME_STOPWORDS and len(w) > 2]
+    return content or words
 
 
 def name_match(gold_name: str | None, system: dict[str, Any] | None) -> bool:
-    gold = content_words(gold_name)
-    if not gold:
+    """A content word of the gold name is a word of the system's ``name`` or ``text``."""
+    if not gold_name:
         return True
-    if not system:
+    system = system or {}
+    found = set(tokens(system.get("name")) + tokens(system.get("text")))
+    return any(w in found for w in content_words(gold_name))
+
+
+def quote_match(gold: str, system: str) -> bool:
+    """Word-set Jaccard >= 0.6, or containment of the joined words (system > 10 chars)."""
+    a, b = set(tokens(gold)), set(tokens(system))
+    if not a or not b:
         return False
-    found = content_words(system.get("name")) | content_words(system.get("text"))
-    return bool(gold & found)
+    ga, sb = " ".join(tokens(gold)), " ".join(tokens(system))
+    return len(a & b) / len(a | b) >= 0.6 or (len(sb) > 10 and (sb in ga or ga in sb))
 
 
 def date_match(gold: str, system: str | None) -> bool:
-    return bool(system) and str(system)[: len(gold)] == gold
+    """The system date at the gold's precision equals the gold date."""
+    return str(system or "")[: len(gold)] == gold
+
+
+def country_match(gold: dict[str, Any], system: dict[str, Any] | None) -> bool:
+    """A gold role whose country is null (or absent) is right whatever the system says."""
+    return gold.get("country") is None or gold.get("country") == (system or {}).get("country")
+
+
+def location_match(gold: dict[str, Any], system: dict[str, Any] | None) -> bool:
+    if not system:
+        return False
+    if gold.get("country") and gold["country"] != system.get("country"):
+        return False
+    return name_match(gold.get("name"), system)
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
+
+
+def expected_calibration_error(pairs: Sequence[tuple[float, int]]) -> float | None:
+    """ECE over (confidence, correct) pairs in ten bins [0, .1) ... [.9, 1], as calibration.py."""
+    if not pairs:
+        return None
+    n = len(pairs)
+    edges = [i / 10 for i in range(11)]
+    ece = 0.0
+    for lo, hi in pairwise(edges):
+        b = [p for p in pairs if lo <= p[0] < hi or (hi == 1.0 and p[0] == 1.0)]
+        if not b:
+            continue
+        conf = sum(p[0] for p in b) / len(b)
+        acc = sum(p[1] for p in b) / len(b)
+        ece += len(b) / n * abs(conf - acc)
+    return ece
 
 
 @dataclass
@@ -92,25 +150,30 @@ class GoldArticle:
         if not isinstance(data, dict) or not isinstance(data.get("text"), str):
             raise InputError(str(path), "gold file must be an object with a 'text' string")
         events = data.get("events") or []
+        quotes = data.get("quotes") or []
+        if not isinstance(events, list) or not isinstance(quotes, list):
+            raise InputError(str(path), "'events' and 'quotes' must be lists")
         for i, ev in enumerate(events):
             if not isinstance(ev, dict) or "type" not in ev or "evidence" not in ev:
                 raise InputError(str(path), f"event {i} needs 'type' and 'evidence'")
+            if not isinstance(ev["evidence"], str):
+                raise InputError(str(path), f"event {i}: 'evidence' must be a string")
+        for i, q in enumerate(quotes):
+            if not isinstance(q, dict) or not isinstance(q.get("text"), str):
+                raise InputError(str(path), f"quote {i} needs a 'text' string")
         return cls(
             id=str(data.get("id") or path.stem),
             text=data["text"],
             date=data.get("date"),
             events=events,
-            quotes=data.get("quotes") or [],
+            quotes=quotes,
             path=str(path),
         )
 
-    def evidence_spans(self, evidence: str) -> list[tuple[int, int]]:
-        spans = []
+    def evidence_span(self, evidence: str) -> tuple[int, int] | None:
+        """The first occurrence of ``evidence`` in the text (the reference's span), if any."""
         start = self.text.find(evidence)
-        while start != -1:
-            spans.append((start, start + len(evidence)))
-            start = self.text.find(evidence, start + 1)
-        return spans
+        return None if start < 0 else (start, start + len(evidence))
 
 
 def load_gold_dir(path: str | Path) -> tuple[list[GoldArticle], list[InputError]]:
@@ -173,37 +236,50 @@ class Scores:
     location: Ratio = field(default_factory=Ratio)
     leak: Ratio = field(default_factory=Ratio)
     speaker: Ratio = field(default_factory=Ratio)
+    #: (confidence, 1 if a true positive else 0) of every scored system event, for ``ece``
+    calibration: list[tuple[float, int]] = field(default_factory=list)
     #: per article: misses, false positives, leaks, quote misses (for --detail)
     details: list[dict[str, Any]] = field(default_factory=list)
 
-    def figures(self) -> dict[str, Any]:
+    def figures(self, digits: int | None = 4) -> dict[str, Any]:
+        """The figures, rounded to ``digits`` places (``None``: unrounded)."""
+
         def r(x: float | None) -> float | None:
-            return None if x is None else round(x, 4)
+            return None if x is None or digits is None else round(x, digits)
+
+        def keep(x: float | None) -> float | None:
+            return x if digits is None else r(x)
 
         return {
             "articles": len(self.details),
-            "event_precision": r(self.events.precision),
-            "event_recall": r(self.events.recall),
-            "event_f1": r(self.events.f1),
+            "event_precision": keep(self.events.precision),
+            "event_recall": keep(self.events.recall),
+            "event_f1": keep(self.events.f1),
             "event_tp": self.events.tp,
             "event_fp": self.events.fp,
             "event_fn": self.events.fn,
-            "actor_country_accuracy": r(self.actor_country.value),
-            "actor_name_accuracy": r(self.actor_name.value),
-            "target_country_accuracy": r(self.target_country.value),
-            "target_name_accuracy": r(self.target_name.value),
-            "date_accuracy": r(self.date.value),
-            "location_accuracy": r(self.location.value),
-            "nonasserted_leak_rate": r(self.leak.value),
-            "quote_precision": r(self.quotes.precision),
-            "quote_recall": r(self.quotes.recall),
-            "quote_f1": r(self.quotes.f1),
-            "speaker_accuracy": r(self.speaker.value),
+            "actor_country_accuracy": keep(self.actor_country.value),
+            "actor_name_accuracy": keep(self.actor_name.value),
+            "target_country_accuracy": keep(self.target_country.value),
+            "target_name_accuracy": keep(self.target_name.value),
+            "date_accuracy": keep(self.date.value),
+            "location_accuracy": keep(self.location.value),
+            "nonasserted_leak_rate": keep(self.leak.value),
+            "quote_precision": keep(self.quotes.precision),
+            "quote_recall": keep(self.quotes.recall),
+            "quote_f1": keep(self.quotes.f1),
+            "speaker_accuracy": keep(self.speaker.value),
+            "ece": keep(expected_calibration_error(self.calibration)),
         }
 
 
-def _event_spans(ev: Event) -> tuple[int, int]:
+def system_span(ev: Event) -> tuple[int, int]:
+    """The span a system event is matched by: its trigger's, else its sentence's."""
     return ev.trigger.span if ev.trigger and ev.trigger.span else ev.sentence_span
+
+
+def _dump(obj: Any) -> dict[str, Any] | None:
+    return obj.model_dump() if obj is not None else None
 
 
 def _brief(ev: Event) -> dict[str, Any]:
@@ -217,72 +293,78 @@ def _brief(ev: Event) -> dict[str, Any]:
 
 
 def score_article(gold: GoldArticle, record: ArticleRecord, scores: Scores) -> None:
-    """Add one article's counts to ``scores``."""
+    """Add one article's counts to ``scores`` (the reference's rules, module doc)."""
     detail: dict[str, Any] = {"id": gold.id, "missed": [], "false_positives": [], "leaks": [],
                               "wrong_arguments": [], "quote_missed": [], "quote_false": []}  # fmt: skip
-    system = [e for e in record.events if e.factuality == "asserted"]
-    gold_spans = [gold.evidence_spans(g["evidence"]) for g in gold.events]
-    for g, spans in zip(gold.events, gold_spans, strict=True):
-        if not spans:
+    required: list[tuple[dict[str, Any], tuple[int, int] | None]] = []
+    optional: list[tuple[dict[str, Any], tuple[int, int]]] = []
+    nonasserted: list[tuple[dict[str, Any], tuple[int, int] | None]] = []
+    for g in gold.events:
+        span = gold.evidence_span(g["evidence"])
+        if span is None:  # the reference stops here; eventwire reports it and goes on
             detail.setdefault("bad_evidence", []).append(g["evidence"][:80])
-
-    def matches(ev: Event, gi: int) -> bool:
-        g = gold.events[gi]
-        if ev.type != g["type"]:
-            return False
-        span = _event_spans(ev)
-        return any(_overlap(span, gs) for gs in gold_spans[gi])
-
-    required = [i for i, g in enumerate(gold.events)
-                if g.get("factuality", "asserted") == "asserted" and not g.get("optional")]  # fmt: skip
-    optional = [i for i, g in enumerate(gold.events)
-                if g.get("factuality", "asserted") == "asserted" and g.get("optional")]  # fmt: skip
-    nonasserted = [
-        i for i, g in enumerate(gold.events) if g.get("factuality", "asserted") != "asserted"
-    ]
+        if g.get("factuality", "asserted") != "asserted":
+            nonasserted.append((g, span))
+        elif g.get("optional"):
+            if span is not None:
+                optional.append((g, span))
+        else:
+            required.append((g, span))
 
     used: set[int] = set()
-    pairs: list[tuple[int, Event]] = []
-    for gi in required:
-        cands = [(k, ev) for k, ev in enumerate(system) if k not in used and matches(ev, gi)]
-        if not cands:
-            scores.events.fn += 1
-            g = gold.events[gi]
-            detail["missed"].append({"type": g["type"], "trigger": g.get("trigger"),
-                                     "evidence": g["evidence"][:120]})  # fmt: skip
+    leaked: set[int] = set()
+    pairs: list[tuple[dict[str, Any], Event]] = []
+    for ev in record.events:
+        if ev.factuality != "asserted":
             continue
-        # prefer the candidate whose trigger word equals the gold trigger
-        trig = (gold.events[gi].get("trigger") or "").lower()
-        cands.sort(key=lambda c: (c[1].trigger.text.lower() != trig, -c[1].confidence))
-        k, ev = cands[0]
-        used.add(k)
-        pairs.append((gi, ev))
-        scores.events.tp += 1
-    for k, ev in enumerate(system):
-        if k in used:
+        sp = system_span(ev)
+        hit = next(
+            (i for i, (g, gs) in enumerate(required)
+             if i not in used and gs is not None and g["type"] == ev.type and _overlap(sp, gs)),
+            None,
+        )  # fmt: skip
+        if hit is not None:
+            used.add(hit)
+            scores.events.tp += 1
+            scores.calibration.append((float(ev.confidence or 0), 1))
+            pairs.append((required[hit][0], ev))
             continue
-        if any(matches(ev, gi) for gi in optional):
+        if any(g["type"] == ev.type and _overlap(sp, gs) for g, gs in optional):
             continue
         scores.events.fp += 1
-        leak = [gi for gi in nonasserted if matches(ev, gi)]
+        scores.calibration.append((float(ev.confidence or 0), 0))
         item = _brief(ev) | {
             "sentence": record.text[ev.sentence_span[0] : ev.sentence_span[1]][:120]
         }
-        (detail["leaks"] if leak else detail["false_positives"]).append(item)
-    for gi in nonasserted:
-        scores.leak.add(any(matches(ev, gi) for ev in system))
+        leak = next(
+            (j for j, (_, gs) in enumerate(nonasserted) if gs is not None and _overlap(sp, gs)),
+            None,
+        )
+        if leak is None:
+            detail["false_positives"].append(item)
+            continue
+        leaked.add(leak)
+        g = nonasserted[leak][0]
+        item["gold"] = {"type": g["type"], "factuality": g.get("factuality"),
+                        "evidence": g["evidence"][:120]}  # fmt: skip
+        detail["leaks"].append(item)
+    for j in range(len(nonasserted)):
+        scores.leak.add(j in leaked)
+    for i, (g, _) in enumerate(required):
+        if i not in used:
+            scores.events.fn += 1
+            detail["missed"].append({"type": g["type"], "trigger": g.get("trigger"),
+                                     "evidence": g["evidence"][:120]})  # fmt: skip
 
-    for gi, ev in pairs:
-        g = gold.events[gi]
+    for g, ev in pairs:
         wrong: dict[str, Any] = {}
         for role, c_ratio, n_ratio in (("actor", scores.actor_country, scores.actor_name),
                                        ("target", scores.target_country, scores.target_name)):  # fmt: skip
             gref = g.get(role)
             if not gref:
                 continue
-            sref = getattr(ev, role)
-            sdict = sref.model_dump() if sref is not None else None
-            ok_c = (sdict or {}).get("country") == gref.get("country")
+            sdict = _dump(getattr(ev, role))
+            ok_c = country_match(gref, sdict)
             c_ratio.add(ok_c)
             ok_n = name_match(gref.get("name"), sdict)
             n_ratio.add(ok_n)
@@ -298,17 +380,12 @@ def score_article(gold: GoldArticle, record: ArticleRecord, scores: Scores) -> N
             if not ok:
                 wrong["date"] = {"gold": g["date"], "system": ev.date}
         if g.get("location"):
-            gl = g["location"]
-            sl = ev.location.model_dump() if ev.location else None
-            ok = (
-                sl is not None
-                and sl.get("country") == gl.get("country")
-                and name_match(gl.get("name"), sl)
-            )
+            sl = _dump(ev.location)
+            ok = location_match(g["location"], sl)
             scores.location.add(ok)
             if not ok:
                 wrong["location"] = {
-                    "gold": gl,
+                    "gold": g["location"],
                     "system": sl and {k: sl.get(k) for k in ("text", "name", "country")},
                 }
         if wrong:
@@ -316,40 +393,37 @@ def score_article(gold: GoldArticle, record: ArticleRecord, scores: Scores) -> N
                 {"type": g["type"], "evidence": g["evidence"][:100], **wrong}
             )
 
-    # quotes: direct only
+    # quotes: direct only; system quotes in output order take the first matching gold quote
     gq = [q for q in gold.quotes if q.get("kind", "direct") == "direct"]
-    sq = [q for q in record.quotes if q.kind == "direct"]
     used_q: set[int] = set()
-    for q in gq:
+    for s in record.quotes:
+        if s.kind != "direct":
+            continue
         hit = next(
-            (k for k, s in enumerate(sq) if k not in used_q and quote_match(q["text"], s.text)),
+            (i for i, q in enumerate(gq) if i not in used_q and quote_match(q["text"], s.text)),
             None,
         )
         if hit is None:
-            scores.quotes.fn += 1
-            detail["quote_missed"].append(q["text"][:100])
+            scores.quotes.fp += 1
+            detail["quote_false"].append(s.text[:100])
             continue
         used_q.add(hit)
         scores.quotes.tp += 1
-        sp = sq[hit].speaker
-        ok = (
-            name_match(q.get("speaker"), sp.model_dump() if sp else None)
-            if q.get("speaker")
-            else True
-        )
+        q = gq[hit]
+        ok = name_match(q.get("speaker"), _dump(s.speaker))
         scores.speaker.add(ok)
         if not ok:
             detail.setdefault("wrong_speakers", []).append(
                 {
                     "quote": q["text"][:60],
                     "gold": q.get("speaker"),
-                    "system": sp.name if sp else None,
+                    "system": s.speaker.name if s.speaker else None,
                 }
             )
-    for k, s in enumerate(sq):
-        if k not in used_q:
-            scores.quotes.fp += 1
-            detail["quote_false"].append(s.text[:100])
+    for i, q in enumerate(gq):
+        if i not in used_q:
+            scores.quotes.fn += 1
+            detail["quote_missed"].append(q["text"][:100])
     scores.details.append(detail)
 
 
