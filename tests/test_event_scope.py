@@ -54,6 +54,16 @@ def one(rec: ArticleRecord, type_: str, trigger: str) -> Event:
          "CONSULT", "visit", "negated"),
         # a headline infinitive: a plan
         ("To withdraw troops from the capital.", "RETREAT", "withdraw", "future"),
+        # the second preposition of "call for"
+        ("The resolution calls for a ceasefire, and for the deployment of troops along the border.",
+         "MOBILIZE", "deployment", "future"),
+        # a wish, a suggestion, nearness
+        ("The ministry indicated its interest in resuming talks with the union.",
+         "CONSULT", "resuming", "future"),
+        ("The company is close to completing a deal with the port authority.",
+         "AGREE", "deal", "future"),
+        ("Officials warned of a pending invasion of the island.",
+         "ASSAULT", "invasion", "future"),
         # a commitment is not the act
         ("The council said it was committed to opposing the new militia.",
          "REJECT", "opposing", "future"),

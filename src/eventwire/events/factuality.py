@@ -212,6 +212,16 @@ def _auxiliaries(verb: Token, cues: FactualityCues, result: Factuality) -> None:
                 result.add(HYPOTHETICAL, f"{low}@{verb.text}")
 
 
+def _phrase_cue(phrase: str, cues: FactualityCues, result: Factuality) -> None:
+    """A multi-word cue ("call for", "rule out")."""
+    if phrase in cues.negation:
+        result.add(NEGATED, phrase)
+    elif phrase in cues.hypothetical:
+        result.add(HYPOTHETICAL, phrase)
+    elif phrase in cues.future:
+        result.add(FUTURE, phrase)
+
+
 def _infinitival(token: Token) -> bool:
     return any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
 
@@ -267,6 +277,9 @@ def factuality(trigger: Token, cues: FactualityCues, max_hops: int = 6) -> Factu
                 # ... except the auxiliaries of a verb it shares them with: "may lift or
                 # relax the curfew", "will not attack or invade"
                 _auxiliaries(head, cues, result)
+            elif node.pos_ == "ADP":
+                # a second preposition of a multi-word cue: "calls for X, and for Y"
+                _phrase_cue(f"{head.lemma_.lower()} {node.lower_}", cues, result)
             node = head
             continue
         if head.pos_ in ("VERB", "AUX", "NOUN", "PROPN", "ADJ"):
