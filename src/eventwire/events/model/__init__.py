@@ -122,7 +122,9 @@ class EventModel:
         z = heads.standardise(x[None, :])[0]
         contrib = heads.type_coef[k] * z - heads.type_coef[0] * z
         n_rule = len(RULE_FEATURES)
-        rule = contrib[-n_rule:]
+        # only the features present on this word (an absent one also "contributes", by
+        # its absence, which reads badly as a reason)
+        rule = np.where(x[-n_rule:] != 0, contrib[-n_rule:], -np.inf)
         order = np.argsort(-rule)[:top]
         reasons = [(RULE_FEATURES[i], round(float(rule[i]), 2)) for i in order if rule[i] > 0]
         reasons.append(("encoder", round(float(contrib[:-n_rule].sum()), 2)))
