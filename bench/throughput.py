@@ -8,6 +8,8 @@ Measures, in one run and on one corpus:
        (b)/(a') is the cost of eventwire's own stages alone,
   (b) the full eventwire pipeline (read objects → clean → spaCy → stages → records),
   (c) JSON Lines serialisation of the records,
+  (d) with ``--event-model``: the full pipeline with the experimental trained event model
+      (docs/model.md; needs ``make train``),
 
 as articles/s and tokens/s, the ratios (b)/(a) and (b)/(a'), peak RSS of the process, and the
 cold start of ``eventwire extract`` on one article (a fresh process).
@@ -113,6 +115,11 @@ def main() -> int:
     ap.add_argument(
         "--profile", action="store_true", help="print a pyinstrument profile of (b) if installed"
     )
+    ap.add_argument(
+        "--event-model",
+        action="store_true",
+        help="also time (d), the pipeline with the event model",
+    )
     args = ap.parse_args()
 
     from eventwire.fast_tagging import use_fast_tagging
@@ -127,12 +134,19 @@ def main() -> int:
     nlp = load_model()
     use_fast_tagging(nlp)
     pipe = Pipeline(batch_size=args.batch_size)
+    model_pipe = (
+        Pipeline(batch_size=args.batch_size, stage_config={"events": {"model": "default"}})
+        if args.event_model
+        else None
+    )
 
     # warm all (first batches pay for lazy loads)
     for fast in (False, True):
         set_fast_tagging(nlp, fast)
         list(nlp.pipe(texts[:8]))
     list(pipe.process(ArticleInput(text=t, id=str(i)) for i, t in enumerate(texts[:8])))
+    if model_pipe is not None:
+        list(model_pipe.process(ArticleInput(text=t, id=str(i)) for i, t in enumerate(texts[:8])))
     pipe.stage_seconds = dict.fromkeys(pipe.stage_seconds, 0.0)
 
     # (a), (b) and (a') alternate chunk by chunk, so that whatever else the machine is
@@ -145,7 +159,7 @@ def main() -> int:
             profiler = Profiler()
         except ImportError:
             print("pyinstrument is not installed; no profile")
-    bare = bare_fast = full = ser = 0.0
+    bare = bare_fast = full = ser = with_model = 0.0
     n_tokens = size = events = 0
     chunk = max(args.batch_size, 50)
     for start in range(0, len(texts), chunk):
@@ -181,6 +195,13 @@ def main() -> int:
         ser += time.perf_counter() - t0
         events += sum(len(getattr(r, "events", [])) for r in records)
         del records
+        if model_pipe is not None:
+            t0 = time.perf_counter()
+            for _r in model_pipe.process(
+                ArticleInput(text=t, id=str(start + i)) for i, t in enumerate(part)
+            ):
+                pass
+            with_model += time.perf_counter() - t0
     if profiler is not None:
         print(profiler.output_text(unicode=False, color=False, show_all=False))
 
@@ -201,6 +222,9 @@ def main() -> int:
     print(f"ratio (b)/(a):             {bare / full:.3f}")
     print(f"ratio (b+c)/(a):           {bare / (full + ser):.3f}")
     print(f"ratio (b)/(a'):            {bare_fast / full:.3f}  (eventwire's stages alone)")
+    if model_pipe is not None:
+        print(f"(d) with the event model:  {len(texts) / with_model:8.1f} articles/s")
+        print(f"ratio (d)/(a):             {bare / with_model:.3f}  (event model)")
     print(f"peak RSS:                  {peak_rss_mb():.0f} MB")
     print(f"cold start (CLI, 1 article): {cold_start():.2f} s")
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
