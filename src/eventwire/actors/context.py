@@ -99,8 +99,19 @@ def _dateline_places(doc: Doc) -> list[str]:
             text = text_of(doc)[start:end]
             break
     if not text:
-        match = _DATELINE.match(text_of(doc))
-        text = match.group(1) if match else ""
+        # no dateline segment: one at the start of the text, or of one of the next two
+        # paragraphs after a short kicker or headline ("Diplomacy / Headline / CITY — ...")
+        body = text_of(doc)
+        pos = 0
+        for _ in range(3):
+            match = _DATELINE.match(body[pos : pos + 200])
+            if match:
+                text = match.group(1)
+                break
+            nxt = body.find("\n\n", pos)
+            if nxt < 0 or len(body[pos:nxt].split()) > 25:
+                break
+            pos = nxt + 2
     return [p for p in (x.strip(" .:-–—") for x in re.split(r"[/,:–—(]", text)) if len(p) >= 3]
 
 
@@ -157,8 +168,10 @@ def apply_home_country(doc: Doc, mentions: list[Mention], kb: ActorKB) -> str | 
     if home is None:
         return None
     for m in mentions:
-        if m.country is not None or m.kind not in ("person", "nominal"):
+        if m.country is not None or m.kind not in ("person", "nominal", "org"):
             continue
+        if m.kind == "org" and (m.name is None or kb.lookup(m.name) is not None):
+            continue  # a KB body without a country is international on purpose
         if m.kind == "nominal" and m.sector is None:
             continue
         words = [t.lower_ for t in doc[m.start : m.end]]

@@ -992,7 +992,31 @@ def resolve_doc(
         if not m.weak
         and (m.chosen is not None or normalize(m.text) not in generic_names())
         and not (m.provisional and m.chosen is None and m.container is None)
+        and (caseless or not _unsupported(m))
     ]
+
+
+@lru_cache(maxsize=1)
+def building_nouns() -> frozenset[str]:
+    """Nouns of buildings and sites (``building_nouns.txt``): "Rogers Centre"."""
+    return _word_list("building_nouns.txt")
+
+
+def _unsupported(m: _Mention) -> bool:
+    """Cased text: an unresolved name that lies in no resolved place and has no place,
+    building or site noun ("Guhdar said", "Coincheck's income", "AI") is no place: the
+    recognizer's place labels on unknown names are mostly persons, products and firms.
+    Datelines are kept."""
+    if m.chosen is not None or m.container is not None or m.label == "DATELINE":
+        return False
+    if m.span is None:
+        return False
+    nouns, buildings = place_nouns(), building_nouns()
+    for tok in m.span:
+        low, lemma = tok.lower_, tok.lemma_.lower()
+        if (low,) in nouns or (lemma,) in nouns or low in buildings or lemma in buildings:
+            return False
+    return True
 
 
 def find_places(doc: Doc, gazetteer: Gazetteer | None = None) -> list[record.Place]:
