@@ -243,6 +243,21 @@ def _rescued(ent: Span, cands: list[Candidate]) -> bool:
     return False
 
 
+#: building nouns that end the names of bodies more often than of sites ("Oxford
+#: University", "the White House", "the Supreme Court"): not a site by themselves
+_BODY_NOUNS = frozenset({"university", "college", "school", "house", "court", "embassy"})
+
+
+def _is_building(span: Span) -> bool:
+    """An ORG name of capitalized words ending in a building noun: a site."""
+    if len(span) < 2 or span.text.isupper():
+        return False
+    last = span[-1].lower_
+    if last in _BODY_NOUNS or last not in building_nouns():
+        return False
+    return all(t.is_title or t.is_punct or t.like_num or t.lower_ in _JOINERS for t in span)
+
+
 def _strong(c: Candidate) -> bool:
     """An entry well known enough to be read as a place wherever its own name appears."""
     if c.match == 1:
@@ -387,6 +402,7 @@ def _ner_mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
     out: list[_Mention] = []
     for ent in [*doc.ents, *_untagged_names(doc)]:
         weak = False
+        label = ent.label_
         if ent.label_ not in PLACE_LABELS:
             if ent.label_ not in RESCUE_LABELS and ent.label_:
                 continue
@@ -394,7 +410,9 @@ def _ner_mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
             if s >= e or _is_person(doc[s:e], person_tokens):
                 continue
             cands = gaz.lookup(doc[s:e].text)
-            if not _rescued(doc[s:e], cands) and not _place_cue(doc, s):
+            if _is_building(doc[s:e]):
+                label = "FAC"  # "Meydan Racecourse", "Holy Redeemer Church" tagged ORG: a site
+            elif not _rescued(doc[s:e], cands) and not _place_cue(doc, s):
                 if not _plausible_shape(doc[s:e], ent.label_) or not _weak_candidates(cands):
                     continue
                 weak = True
@@ -426,14 +444,14 @@ def _ner_mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
                 start=full.start_char,
                 end=full.end_char,
                 text=full.text,
-                label=ent.label_ or "PROPN",
+                label=label or "PROPN",
                 span=full,
                 airport=airport,
                 admin_hint=nxt in _ADMIN_WORDS,
                 weak=weak,
             )
             m.candidates = _lookup(gaz, m.text)
-            if not m.candidates and not airport and ent.label_ in PLACE_LABELS:
+            if not m.candidates and not airport and label in PLACE_LABELS:
                 _shrink_to_place(gaz, m, full)
             if _is_adjective(piece, m.candidates):
                 continue
@@ -483,13 +501,17 @@ def _shrink_to_place(gaz: Gazetteer, m: _Mention, span: Span) -> None:
 def _dateline_mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
     out: list[_Mention] = []
     segments = getattr(doc._, "segments", None) if Doc.has_extension("segments") else None
+    spans: list[tuple[int, int]] = []
     for seg in segments or []:
         if getattr(seg, "kind", None) != "dateline":
             continue
         try:
-            s, e = int(seg.span[0]), int(seg.span[1])
+            spans.append((int(seg.span[0]), int(seg.span[1])))
         except (TypeError, ValueError, IndexError):
             continue
+    if not spans:
+        spans = _caps_datelines(text_of(doc))
+    for s, e in spans:
         s, e = max(0, s), min(len(text_of(doc)), e)
         text = text_of(doc)[s:e]
         stop = _DATELINE_STOP.search(text)
@@ -517,6 +539,27 @@ def _dateline_mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
                 first = mention
             out.append(mention)
     return out
+
+
+#: an upper-case dateline opening a paragraph the cleaning stage did not mark: "ATLANTA
+#: (AP) An aide", "TORONTO — A young", "PLEASANTON, Calif.--(", "SAN ANTONIO Turner"
+_CAPS_DATELINE = re.compile(
+    r"(?m)^[ \t]*(?P<places>[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}"
+    r"(?:, (?:[A-Z][A-Za-z.]+ ?){1,3})?)"
+    r"(?=[ \t]*(?:\(|[-–—:]|, [A-Z][a-z]{2}\.? \d| [A-Z][a-z]))"
+)
+#: paragraphs searched for it, from the start of the text
+_CAPS_DATELINE_PARAGRAPHS = 3
+
+
+def _caps_datelines(text: str) -> list[tuple[int, int]]:
+    """Spans of an upper-case dateline at the start of one of the first paragraphs."""
+    head = "\n".join(text.split("\n")[: _CAPS_DATELINE_PARAGRAPHS * 2])
+    for m in _CAPS_DATELINE.finditer(head):
+        first = m.group("places").split(",")[0]
+        if len(first.replace(" ", "")) >= 3 and first.isupper():
+            return [(m.start("places"), m.end("places"))]
+    return []
 
 
 #: Words that may join two fragments of one name ("Trinidad and Tobago", "Baja California").
@@ -748,6 +791,49 @@ def _link_containers(doc: Doc, mentions: list[_Mention]) -> None:
                 break
         if words in _CONTAINMENT_GAPS:
             a.container = b
+
+
+#: features of the place an article is set in (a town or a county, not a state)
+_SETTING_FEATURES = frozenset({"city", "admin2"})
+_SETTING_POPULATION = 10_000
+#: ... named at least this often, and this many times as often as any other town
+_SETTING_MENTIONS = 3
+
+
+def _setting(mentions: list[_Mention]) -> _Mention | None:
+    """The town or county the article is set in: its dateline's, else one of 10,000+
+    people named by its own name at least 3 times and 3 times as often as any other."""
+    counts: dict[int, list[_Mention]] = {}
+    for m in mentions:
+        c = m.chosen
+        if c is None or m.weak or c.feature not in _SETTING_FEATURES:
+            continue
+        if m.label == "DATELINE":
+            return m
+        if c.population < _SETTING_POPULATION or c.match == 1:
+            continue  # a square or a neighbourhood that shares a town's alternate name
+        counts.setdefault(c.id, []).append(m)
+    ranked = sorted(counts.values(), key=len, reverse=True)
+    if not ranked or len(ranked[0]) < _SETTING_MENTIONS:
+        return None
+    if len(ranked) > 1 and len(ranked[0]) < _SETTING_MENTIONS * len(ranked[1]):
+        return None
+    return ranked[0][0]
+
+
+def _link_to_setting(mentions: list[_Mention]) -> None:
+    """A street, building or site the text places nowhere ("on Royal Street", "at the
+    Rogers Centre") lies in the town or county the article is set in (``_setting``)."""
+    setting = _setting(mentions)
+    if setting is None:
+        return
+    nouns, buildings = place_nouns(), building_nouns()
+    for m in mentions:
+        if m.chosen is not None or m.container is not None or m.weak or m.span is None:
+            continue
+        words = [t.lower_ for t in m.span]
+        if any(nouns.get((w,)) == "site" or w in buildings for w in words[1:]):
+            m.container = setting  # the noun ends the name (not a river: it runs far)
 
 
 def _container_name(m: _Mention) -> str | None:
@@ -986,6 +1072,7 @@ def resolve_doc(
         _resolve(mentions)
     # containers from the right, so that chains ("bhavmanpura, panigate, vadodara") resolve
     _link_containers(doc, mentions)
+    _link_to_setting(mentions)
     return [
         (_place(m), m.chosen)
         for m in mentions
@@ -1016,7 +1103,9 @@ def _unsupported(m: _Mention) -> bool:
         low, lemma = tok.lower_, tok.lemma_.lower()
         if (low,) in nouns or (lemma,) in nouns or low in buildings or lemma in buildings:
             return False
-    return True
+    # "the small town of Kasba Bonli": the text says it is a place
+    doc, start = m.span.doc, m.span.start
+    return not _place_cue(doc, start)
 
 
 def find_places(doc: Doc, gazetteer: Gazetteer | None = None) -> list[record.Place]:
