@@ -258,6 +258,29 @@ def _is_building(span: Span) -> bool:
     return all(t.is_title or t.is_punct or t.like_num or t.lower_ in _JOINERS for t in span)
 
 
+def _qualified_next(doc: Doc, end: int, cands: list[Candidate], gaz: Gazetteer) -> bool:
+    """A name followed by ", <state or country>" (a place entity) that names a town or
+    county inside that state or country: "Matias Romero, Oaxaca", "Lemay, Missouri"."""
+    if not cands or end + 1 >= len(doc) or doc[end].text != ",":
+        return False
+    nxt = doc[end + 1]
+    if nxt.ent_type_ not in ("GPE", "LOC") or nxt.ent_iob_ != "B":
+        return False
+    ent = next((x for x in doc.ents if x.start == nxt.i), None)
+    if ent is None:
+        return False
+    quals = [
+        q for q in _lookup(gaz, ent.text) if q.feature in ("admin1", "country") and q.match != 1
+    ]
+    for c in cands:
+        if c.feature not in ("city", "admin2"):
+            continue
+        for q in quals:
+            if c.country == q.country and (q.feature == "country" or c.admin1 == q.name):
+                return True
+    return False
+
+
 def _strong(c: Candidate) -> bool:
     """An entry well known enough to be read as a place wherever its own name appears."""
     if c.match == 1:
@@ -412,6 +435,8 @@ def _ner_mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
             cands = gaz.lookup(doc[s:e].text)
             if _is_building(doc[s:e]):
                 label = "FAC"  # "Meydan Racecourse", "Holy Redeemer Church" tagged ORG: a site
+            elif _qualified_next(doc, e, cands, gaz):
+                label = "GPE"  # "in Matias Romero, Oaxaca State" tagged PERSON
             elif not _rescued(doc[s:e], cands) and not _place_cue(doc, s):
                 if not _plausible_shape(doc[s:e], ent.label_) or not _weak_candidates(cands):
                     continue
@@ -483,6 +508,8 @@ def _shrink_to_place(gaz: Gazetteer, m: _Mention, span: Span) -> None:
             continue
         if rest[0].is_punct or head[-1].is_punct:
             continue
+        if len(head) == 1 and head[0].lower_ in generic_prefixes():
+            continue  # "Northwestern Memorial Hospital" is not in a "Northwestern" province
         cands = [
             c
             for c in _lookup(gaz, head.text)
