@@ -602,3 +602,20 @@ def test_dateline_after_a_headline_sets_the_home_country(nlp: Language) -> None:
     doc = nlp(text)
     assert doc._.actors.home_country == "LTU"
     assert entity_named(doc._.actors, "Petrauskas").country == "LTU"
+
+
+def test_only_named_bodies_become_org_entities(nlp: Language) -> None:
+    """A lower-case word the recognizer tagged ORG in cased text is no body, and a town it
+    tagged ORG is no actor where the text uses it as a place."""
+    text = "The attacker drove a minibus into the gate. Fighting went on in Nyala overnight."
+    doc = nlp(text)
+    mini = text.index("minibus")
+    nyala = text.index("Nyala")
+    spans = [
+        doc.char_span(mini, mini + 7, label="ORG"),
+        doc.char_span(nyala, nyala + 5, label="ORG"),
+    ]
+    doc.ents = [s for s in spans if s is not None]
+    index = ActorIndex.build(doc, ActorKB.load())
+    names = [e.name for e in index.entities]
+    assert "minibus" not in names and "Nyala" not in names
