@@ -577,8 +577,16 @@ def test_person_named_like_a_capital_stays_a_person(nlp: Language) -> None:
 @pytest.mark.parametrize(
     ("text", "phrase", "code"),
     [
-        ("The Latvian Foreign Minister Anna Berzina said the talks would go on.", "Anna Berzina", "LVA"),
-        ("Karl Weber, Germany's ambassador to Chile, said the visit was useful.", "Karl Weber", "DEU"),
+        (
+            "The Latvian Foreign Minister Anna Berzina said the talks would go on.",
+            "Anna Berzina",
+            "LVA",
+        ),
+        (
+            "Karl Weber, Germany's ambassador to Chile, said the visit was useful.",
+            "Karl Weber",
+            "DEU",
+        ),
         ("Paul Moreau, the French president, met union leaders on Tuesday.", "Paul Moreau", "FRA"),
         ("Portugal's defence minister, Rui Costa, visited the base in Lisbon.", "Rui Costa", "PRT"),
     ],
