@@ -617,9 +617,21 @@ def analyse_named(tok: Token, ent: Span, kb: ActorKB) -> Mention | None:
     return m
 
 
+def _mostly_cased(doc: Doc) -> bool:
+    """Whether the text capitalizes names (not a lower-cased feed with a stray capital):
+    at least 0.5 % of its letters are capitals."""
+    cached = doc.user_data.get("eventwire_mostly_cased")
+    if cached is None:
+        text = text_of(doc)
+        letters = sum(map(str.isalpha, text))
+        cached = letters > 0 and sum(map(str.isupper, text)) >= 0.005 * letters
+        doc.user_data["eventwire_mostly_cased"] = cached
+    return bool(cached)
+
+
 def _named_body(ent: Span, tok: Token) -> bool:
     """Whether an ORG entity the KB does not know can name a body (see ``analyse_named``)."""
-    if all(t.is_lower or not t.is_alpha for t in ent) and _has_capitals(tok.doc):
+    if all(t.is_lower or not t.is_alpha for t in ent) and _mostly_cased(tok.doc):
         return False
     if is_locative(tok):
         from .context import city_table
