@@ -716,3 +716,16 @@ def test_a_street_placed_nowhere_lies_in_the_dateline_town(nlp) -> None:  # type
     street = by_text(find_places(doc), "Larkspur Street")
     assert street.name == "Larkspur Street, Denver" and street.country == "USA"
     assert street.feature == "locality"
+
+
+def test_an_institutions_building_is_a_place_only_as_a_place(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = _with_ents(
+        nlp,
+        "The White House said on Monday that talks would resume.",
+        [("White House", "FAC")],
+    )
+    assert find_places(doc) == []
+    doc = _with_ents(
+        nlp, "Protesters gathered outside the White House on Monday.", [("White House", "FAC")]
+    )
+    assert by_text(find_places(doc), "White House").country == "USA"

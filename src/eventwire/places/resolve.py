@@ -1107,7 +1107,32 @@ def resolve_doc(
         and (m.chosen is not None or normalize(m.text) not in generic_names())
         and not (m.provisional and m.chosen is None and m.container is None)
         and (caseless or not _unsupported(m))
+        and not _institution(m)
     ]
+
+
+#: prepositions before which an institution's building is a place ("talks at the White
+#: House", "protesters outside the Kremlin")
+_SITE_PREPOSITIONS = frozenset({"at", "in", "inside", "outside", "near", "to", "into", "from"})
+
+
+def _institution(m: _Mention) -> bool:
+    """A building that names an institution of the actor knowledge ("the White House
+    said", "White House officials", "the Kremlin's line") is the institution, not a
+    place, unless a preposition of place governs it or it is a verb's object."""
+    if m.span is None or m.label == "DATELINE":
+        return False
+    from ..actors.kb import ActorKB
+
+    entry = ActorKB.load().lookup(m.text)
+    if entry is None or entry.kind != "institution":
+        return False
+    if m.span.root.dep_ == "dobj":
+        return False  # "visited the White House": the place visited (see linking.tsv)
+    doc, k = m.span.doc, m.span.start - 1
+    if k >= 0 and doc[k].lower_ == "the":
+        k -= 1
+    return not (k >= 0 and doc[k].lower_ in _SITE_PREPOSITIONS)
 
 
 @lru_cache(maxsize=1)
