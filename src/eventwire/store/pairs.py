@@ -197,12 +197,17 @@ class Mention:
     bag: frozenset[str]
 
     def block_keys(self) -> set[str]:
-        """Candidate blocking keys: the trigger stem, actor/target words, the place."""
-        keys = {"t:" + self.trigger}
-        keys.update("n:" + w for w in self.actor)
-        keys.update("n:" + w for w in self.target)
+        """Candidate blocking keys, each a pair of evidence so that a common trigger or
+        name alone never makes a candidate: the trigger stem with each other word of
+        the sentence, with each actor/target word and with the place; an actor/target
+        word with the place."""
+        trig = set(self.trigger.split())
+        keys = {f"tw:{self.trigger}|{w}" for w in self.bag if w not in trig}
+        names = self.actor | self.target
+        keys.update(f"tn:{self.trigger}|{n}" for n in names)
         if self.place:
-            keys.add("p:" + self.place)
+            keys.add(f"tp:{self.trigger}|{self.place}")
+            keys.update(f"np:{n}|{self.place}" for n in names)
         return keys
 
 
