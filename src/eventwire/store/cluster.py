@@ -40,7 +40,7 @@ from .pairs import (
     compatible,
     default_model,
     features,
-    make_mention,
+    mention_from_tuple,
 )
 
 DEFAULT_DAYS = 1
@@ -143,14 +143,12 @@ def cluster_mentions(
     return [uf.find(m.idx) for m in mentions]
 
 
-def _rows(cur: Any) -> Iterator[dict[str, Any]]:
-    names = [d[0] for d in cur.description]
+def _rows(cur: Any) -> Iterator[tuple[Any, ...]]:
     while True:
         chunk = cur.fetchmany(FETCH_ROWS)
         if not chunk:
             return
-        for r in chunk:
-            yield dict(zip(names, r, strict=True))
+        yield from chunk
 
 
 def _order() -> str:
@@ -186,9 +184,9 @@ def cluster_store(
 
         def stream(start: int = start) -> Iterator[Mention]:
             for i, row in enumerate(_rows(cur)):  # noqa: B023
-                keys_a.append(row["article_id"])
-                keys_e.append(row["event_id"])
-                yield make_mention(start + i, row)
+                keys_a.append(row[0])
+                keys_e.append(row[1])
+                yield mention_from_tuple(start + i, row)
 
         uf = _UnionFind()
         for a, b in links(stream(), days=days, km=km, model=model):
@@ -246,14 +244,12 @@ def update_clusters(
             f"WHERE e.type = ? AND {ELIGIBLE} AND ({cond}) {_order()}",
             params,
         )
-        names = [d[0] for d in cur.description or []]
         rows = cur.fetchall()
         mentions: list[Mention] = []
         old_cid: list[int | None] = []
         for i, r in enumerate(rows):
-            row = dict(zip(names, r, strict=True))
-            mentions.append(make_mention(i, row))
-            old_cid.append(row["cluster_id"])
+            mentions.append(mention_from_tuple(i, r))
+            old_cid.append(r[-1])
         new = {i for i, c in enumerate(old_cid) if c is None}
         uf = _UnionFind()
         by_cid: dict[int, int] = {}

@@ -23,7 +23,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -47,6 +47,9 @@ FEATURES: tuple[str, ...] = (
     "same_article",
     "trigger_x_cosine",
 )
+
+#: Sentence words (the longest ones) that make blocking keys with the trigger.
+KEY_WORDS = 6
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _NUM = re.compile(r"\d[\d,]*(?:\.\d+)?")
@@ -115,6 +118,7 @@ def default_model() -> PairModel:
     return PairModel.from_json(raw)
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """A light suffix-stripping stem: killed/killing/kills → kill, dies/died/die → di."""
     w = word.lower()
@@ -129,6 +133,7 @@ def stem(word: str) -> str:
     return w
 
 
+@lru_cache(maxsize=100_000)
 def name_key(name: str | None) -> frozenset[str]:
     """The identifying words of an actor name (stems, without stop and generic words)."""
     if not name:
@@ -139,15 +144,16 @@ def name_key(name: str | None) -> frozenset[str]:
     )
 
 
-def sentence_bag(text: str | None) -> frozenset[str]:
-    if not text:
-        return frozenset()
+def sentence_bag(text: str | None, tokens: list[str] | None = None) -> frozenset[str]:
+    """The stems of the sentence's words (stop words and words under 3 letters left out)."""
+    if tokens is None:
+        tokens = _WORD.findall(text.lower()) if text else []
     stop = words().stop
-    return frozenset(stem(t) for t in _WORD.findall(text.lower()) if len(t) > 2 and t not in stop)
+    return frozenset([stem(t) for t in tokens if len(t) > 2 and t not in stop])
 
 
-def numbers(text: str | None) -> frozenset[int]:
-    """Counts written in the sentence (years 1900-2100 left out)."""
+def numbers(text: str | None, tokens: list[str] | None = None) -> frozenset[int]:
+    """Counts written in the sentence, in digits or words (years 1900-2100 left out)."""
     if not text:
         return frozenset()
     out: set[int] = set()
@@ -159,9 +165,10 @@ def numbers(text: str | None) -> frozenset[int]:
         if v.is_integer() and not (1900 <= v <= 2100 and "," not in m):
             out.add(int(v))
     nw = words().numbers
-    for t in _WORD.findall(text.lower()):
-        if t in nw:
-            out.add(nw[t])
+    if tokens is None:
+        tokens = _WORD.findall(text.lower())
+    for t in nw.keys() & set(tokens):
+        out.add(nw[t])
     return frozenset(out)
 
 
@@ -198,47 +205,57 @@ class Mention:
 
     def block_keys(self) -> set[str]:
         """Candidate blocking keys, each a pair of evidence so that a common trigger or
-        name alone never makes a candidate: the trigger stem with each other word of
-        the sentence, with each actor/target word and with the place; an actor/target
-        word with the place."""
-        trig = set(self.trigger.split())
-        keys = {f"tw:{self.trigger}|{w}" for w in self.bag if w not in trig}
+        name alone never makes a candidate: the trigger stem with each of the sentence's
+        :data:`KEY_WORDS` longest other words (longer words are rarer), with each
+        actor/target word and with the place; an actor/target word with the place."""
+        trig = self.trigger
+        parts = set(trig.split())
+        ws = sorted((w for w in self.bag if w not in parts), key=lambda w: (-len(w), w))
+        keys = {f"tw:{trig}|{w}" for w in ws[:KEY_WORDS]}
         names = self.actor | self.target
-        keys.update(f"tn:{self.trigger}|{n}" for n in names)
+        keys.update(f"tn:{trig}|{n}" for n in names)
         if self.place:
-            keys.add(f"tp:{self.trigger}|{self.place}")
+            keys.add(f"tp:{trig}|{self.place}")
             keys.update(f"np:{n}|{self.place}" for n in names)
         return keys
 
 
 def make_mention(idx: int, row: dict[str, Any]) -> Mention:
-    """A :class:`Mention` from an ``events`` row (columns as in :data:`MENTION_COLUMNS`)."""
-    trig = " ".join(stem(t) for t in _WORD.findall((row.get("trigger_text") or "").lower()))
-    date = row.get("date")
+    """A :class:`Mention` from an ``events`` row given as a dict (keys: the names of
+    :data:`MENTION_COLUMNS`)."""
+    return mention_from_tuple(idx, tuple(row.get(n) for n in MENTION_NAMES))
+
+
+def mention_from_tuple(idx: int, r: tuple[Any, ...]) -> Mention:
+    """A :class:`Mention` from the first columns of a row selected with
+    :data:`MENTION_COLUMNS`."""
+    (article_id, event_id, typ, dayn, date, date_source, trigger_text, cameo, actor_name,
+     actor_text, actor_country, target_name, target_text, target_country, location_name,
+     location_country, lat, lon, sentence) = r[:19]  # fmt: skip
+    trig = " ".join(stem(t) for t in _WORD.findall((trigger_text or "").lower()))
     text_date = None
-    if date and row.get("date_source") not in (None, "article", "publication"):
+    if date and date_source not in (None, "article", "publication"):
         text_date = str(date)
-    place = (row.get("location_name") or "").strip().lower() or None
-    sentence = row.get("sentence")
+    tokens = _WORD.findall(sentence.lower()) if sentence else []
     return Mention(
         idx=idx,
-        article_id=row["article_id"],
-        event_id=row["event_id"],
-        type=row["type"],
-        day=row.get("dayn"),
+        article_id=article_id,
+        event_id=event_id,
+        type=typ,
+        day=dayn,
         text_date=text_date,
         trigger=trig,
-        cameo=row.get("cameo"),
-        actor=name_key(row.get("actor_name") or row.get("actor_text")),
-        actor_country=row.get("actor_country"),
-        target=name_key(row.get("target_name") or row.get("target_text")),
-        target_country=row.get("target_country"),
-        place=place,
-        loc_country=row.get("location_country"),
-        lat=row.get("location_lat"),
-        lon=row.get("location_lon"),
-        nums=numbers(sentence),
-        bag=sentence_bag(sentence),
+        cameo=cameo,
+        actor=name_key(actor_name or actor_text),
+        actor_country=actor_country,
+        target=name_key(target_name or target_text),
+        target_country=target_country,
+        place=(location_name or "").strip().lower() or None,
+        loc_country=location_country,
+        lat=lat,
+        lon=lon,
+        nums=numbers(sentence, tokens),
+        bag=sentence_bag(sentence, tokens),
     )
 
 
@@ -252,10 +269,21 @@ MENTION_COLUMNS = (
 )
 
 
+#: The names of :data:`MENTION_COLUMNS`, in order.
+MENTION_NAMES: tuple[str, ...] = (
+    "article_id", "event_id", "type", "dayn", "date", "date_source", "trigger_text", "cameo",
+    "actor_name", "actor_text", "actor_country", "target_name", "target_text",
+    "target_country", "location_name", "location_country", "location_lat", "location_lon",
+    "sentence",
+)  # fmt: skip
+
+
 def compatible(a: Mention, b: Mention, km: float) -> bool:
     """Hard constraint before any scoring: places with coordinates at most ``km`` apart."""
     if a.lat is not None and a.lon is not None and b.lat is not None and b.lon is not None:
-        return haversine_km(a.lat, a.lon, b.lat, b.lon) <= km
+        if abs(a.lat - b.lat) * 111.19 > km:  # a degree of latitude is 111.19 km
+            return False
+        return (a.lat == b.lat and a.lon == b.lon) or haversine_km(a.lat, a.lon, b.lat, b.lon) <= km
     return True
 
 
