@@ -143,7 +143,9 @@ STORY_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 
-def stories_sql(flt: EventFilter, *, limit: int | None = None) -> tuple[str, list[Any]]:
+def stories_sql(
+    flt: EventFilter, *, limit: int | None = None, offset: int = 0
+) -> tuple[str, list[Any]]:
     """One row per story (cluster) with at least one mention matching ``flt``: its
     representative mention, first/last day, ``n_mentions``, ``n_articles``, ``n_sources``
     (of the whole story) and its mention ids (``<article id>-<event id>``, in day
@@ -152,8 +154,8 @@ def stories_sql(flt: EventFilter, *, limit: int | None = None) -> tuple[str, lis
     where, params = replace(flt, stories=False).where("e")
     lim = ""
     if limit is not None:
-        lim = " LIMIT ?"
-        params = [*params, int(limit)]
+        lim = " LIMIT ? OFFSET ?"
+        params = [*params, int(limit), int(offset)]
     sql = f"""
         WITH hit AS (
           SELECT DISTINCT e.cluster_id FROM events e
@@ -180,6 +182,16 @@ def stories_sql(flt: EventFilter, *, limit: int | None = None) -> tuple[str, lis
         ORDER BY p.first_day NULLS LAST, p.cluster_id
     """
     return sql, params
+
+
+def stories_count_sql(flt: EventFilter) -> tuple[str, list[Any]]:
+    """The number of stories :func:`stories_sql` returns without a limit."""
+    where, params = replace(flt, stories=False).where("e")
+    return (
+        f"SELECT count(DISTINCT e.cluster_id) FROM events e "
+        f"WHERE e.cluster_id IS NOT NULL AND {where}",
+        params,
+    )
 
 
 def story_reps_where(flt: EventFilter, alias: str = "e") -> tuple[str, list[Any]]:
