@@ -9,9 +9,9 @@ from fixed routes: no request path ever reaches the file system.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import functools
 import json
-import datetime as dt
 import threading
 from collections.abc import Callable, Iterator
 from importlib import resources
