@@ -109,6 +109,22 @@ def test_dashboard_filter_article_and_paste(
     )
     assert page.locator("#events-table tbody tr").count() == min(50, total)
     _shot(page, "web-dashboard.png")
+    # at least one event per link: more links, still between named actors only
+    net1 = api.get("/events/summary", params={"min_confidence": conf, "min_count": 1}).json()
+    want_edges = len([e for e in net1["network"] if e["source"] != e["target"]])
+    assert want_edges > 0
+    page.fill("#min-link", "1")
+    page.dispatch_event("#min-link", "change")
+    page.wait_for_function(
+        "n => document.querySelectorAll('#network-svg path.edge').length === n", arg=want_edges
+    )
+    colours = page.eval_on_selector_all(
+        "#network-svg path.edge", "els => els.map(e => e.getAttribute('stroke'))"
+    )
+    assert all((c and c.startswith("rgb")) or c == "#b8b8b8" for c in colours), colours
+    _shot(page, "web-dashboard-network.png")
+    page.goto(server.url + "/")
+    page.wait_for_selector("#events-table tbody tr")
 
     # --- a filter: type ASSAULT
     page.select_option("select[name=type]", "ASSAULT")

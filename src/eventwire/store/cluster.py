@@ -50,7 +50,12 @@ FETCH_ROWS = 20_000
 #: Sweep stale entries out of the blocking index every so many mentions.
 SWEEP_EVERY = 50_000
 
-ELIGIBLE = "e.factuality = 'asserted' AND a.duplicate_of IS NULL"
+#: Mentions that go into stories: asserted, of canonical articles (an anti-join on the
+#: few near-duplicate copies: no join of every event with its article).
+ELIGIBLE = (
+    "e.factuality = 'asserted' AND e.article_id NOT IN "
+    "(SELECT id FROM articles WHERE duplicate_of IS NOT NULL)"
+)
 
 
 class _UnionFind:
@@ -176,8 +181,7 @@ def cluster_store(
     for typ in types:
         cur = con.cursor()
         cur.execute(
-            f"SELECT {MENTION_COLUMNS} FROM events e JOIN articles a ON a.id = e.article_id "
-            f"WHERE e.type = ? AND {ELIGIBLE} {_order()}",
+            f"SELECT {MENTION_COLUMNS} FROM events e WHERE e.type = ? AND {ELIGIBLE} {_order()}",
             [typ],
         )
         start = len(keys_a)
@@ -219,32 +223,43 @@ def update_clusters(
     Equal to :func:`cluster_store` on the same data (same stories, other ids),
     provided the stored clusters were made with the same ``days``, ``km`` and model."""
     con = store.con
-    spans = con.execute(
-        "SELECT e.type, min(e.day), max(e.day), count(*), count(e.day) "
-        "FROM events e JOIN articles a ON a.id = e.article_id "
-        f"WHERE e.cluster_id IS NULL AND {ELIGIBLE} GROUP BY 1 ORDER BY 1"
+    new_rows = con.execute(
+        f"SELECT {MENTION_COLUMNS}, e.cluster_id FROM events e "
+        f"WHERE e.cluster_id IS NULL AND {ELIGIBLE}"
     ).fetchall()
-    if not spans:
+    if not new_rows:
         return 0
+    # per type, the days of the new mentions; the stored mentions within ``days`` of them
+    span: dict[str, list[int]] = {}
+    for r in new_rows:
+        if r[3] is not None:
+            lo_hi = span.setdefault(r[2], [r[3], r[3]])
+            lo_hi[0], lo_hi[1] = min(lo_hi[0], r[3]), max(lo_hi[1], r[3])
+    by_type: dict[str, list[tuple[Any, ...]]] = {}
+    for r in new_rows:
+        by_type.setdefault(r[2], []).append(r)
+    if span:
+        lo = min(v[0] for v in span.values()) - days
+        hi = max(v[1] for v in span.values()) + days
+        epoch = "DATE '1970-01-01'"
+        for r in con.execute(
+            f"SELECT {MENTION_COLUMNS}, e.cluster_id FROM events e "
+            f"WHERE e.day BETWEEN {epoch} + ?::INTEGER AND {epoch} + ?::INTEGER "
+            f"AND e.cluster_id IS NOT NULL AND e.type IN (SELECT unnest(?::VARCHAR[])) "
+            f"AND {ELIGIBLE}",
+            [lo, hi, list(span)],
+        ).fetchall():
+            w = span[r[2]]
+            if w[0] - days <= r[3] <= w[1] + days:
+                by_type[r[2]].append(r)
     next_id = (con.execute("SELECT max(cluster_id) FROM events").fetchone() or [None])[0] or 0
     next_id = max(next_id, con.execute("SELECT coalesce(max(cluster_id), 0) FROM clusters")
                   .fetchone()[0]) + 1  # type: ignore[index]  # fmt: skip
     keys_a: list[str] = []
     keys_e: list[str] = []
     cids: list[int] = []
-    for typ, lo, hi, _n, n_dated in spans:
-        cond = "e.cluster_id IS NULL"
-        params: list[Any] = [typ]
-        if n_dated:
-            cond += " OR e.day BETWEEN ? AND ?"
-            params += [lo - _days(days), hi + _days(days)]
-        cur = con.execute(
-            f"SELECT {MENTION_COLUMNS}, e.cluster_id FROM events e "
-            f"JOIN articles a ON a.id = e.article_id "
-            f"WHERE e.type = ? AND {ELIGIBLE} AND ({cond}) {_order()}",
-            params,
-        )
-        rows = cur.fetchall()
+    for typ in sorted(by_type):
+        rows = sorted(by_type[typ], key=lambda r: (r[3] is None, r[3] or 0, r[0], r[1]))
         mentions: list[Mention] = []
         old_cid: list[int | None] = []
         for i, r in enumerate(rows):
@@ -281,23 +296,16 @@ def update_clusters(
             elif c != cid:
                 merged[c] = cid
         if merged:  # every stored member of a merged story, also outside the window
-            olds = list(merged)
             for a_id, e_id, c in con.execute(
                 "SELECT article_id, event_id, cluster_id FROM events "
                 "WHERE cluster_id IN (SELECT unnest(?::BIGINT[]))",
-                [olds],
+                [list(merged)],
             ).fetchall():
                 keys_a.append(a_id)
                 keys_e.append(e_id)
                 cids.append(merged[c])
     _write(store, keys_a, keys_e, cids, full=False)
-    return sum(n for _t, _lo, _hi, n, _d in spans)
-
-
-def _days(n: int) -> Any:
-    import datetime as dt
-
-    return dt.timedelta(days=n)
+    return len(new_rows)
 
 
 _CLUSTER_ROWS = """

@@ -171,7 +171,7 @@ async function showDashboard(params) {
         <p class="muted">Country outlines: Natural Earth 1:110m (public domain). Points sized by number of stories.</p></section>
     </div>
     <section class="card"><h2>Who acts on whom <span class="muted">(named actors only)</span></h2>
-      <label class="muted">at least <input type="number" id="min-link" min="1" max="1000" step="1" style="width:4rem"> event(s) per link</label>
+      <label class="muted">at least <input type="number" id="min-link" class="narrow" min="1" max="1000" step="1"> event(s) per link</label>
       <div id="network"></div>
       <div class="legend"><span><i class="sw-coop"></i>cooperation</span><span><i class="sw-mid"></i>verbal conflict</span><span><i class="sw-conf"></i>material conflict</span><span class="muted">colour: mean Goldstein value of the link's events (CAMEO scale); width: number of events</span></div></section>
     <section class="card"><h2>Events</h2><div id="table"></div></section>`;
@@ -307,7 +307,9 @@ function drawMap(box, places, world) {
   svgEl("rect", { x: 0, y: 0, width: W, height: H, class: "map-bg" }, svg);
   const land = svgEl("g", { class: "countries" }, svg);
   for (const c of world || []) {
-    const d = c.rings.map((r) => "M" + r.map(([lon, lat]) => `${px(lon).toFixed(1)},${py(lat).toFixed(1)}`).join("L") + "Z").join("");
+    /* a ring that crosses the antimeridian is cut there (no line across the map) */
+    const d = c.rings.map((r) => r.map(([lon, lat], i) =>
+      (i === 0 || Math.abs(lon - r[i - 1][0]) > 180 ? "M" : "L") + `${px(lon).toFixed(1)},${py(lat).toFixed(1)}`).join("")).join("");
     if (!d) continue;
     const path = svgEl("path", { d, class: "country", "data-name": c.name }, land);
     svgEl("title", {}, path).textContent = c.name;
@@ -539,12 +541,13 @@ async function showStories(params) {
   box.innerHTML = `<table id="stories-table"><thead><tr><th>days</th><th>type</th><th>what</th><th>where</th>
     <th>mentions</th><th>articles</th><th>outlets</th></tr></thead><tbody>${items.map((s) => `
     <tr class="story" data-story="${esc(s.story)}"><td class="nowrap">${esc(s.first_day || "")}${s.last_day && s.last_day !== s.first_day ? " – " + esc(s.last_day) : ""}</td>
-      <td><i class="sw" style="background:${typeColor(s.type)}"></i> ${esc(s.type)}</td>
+      <td><i class="sw" data-type="${esc(s.type)}"></i> ${esc(s.type)}</td>
       <td>${esc([s.actor_name, s.trigger_text, s.target_name].filter(Boolean).join(" · "))}</td>
       <td>${esc(s.location_name || "")}${s.location_country ? ` <span class="muted">${esc(s.location_country)}</span>` : ""}</td>
       <td>${s.n_mentions}</td><td>${s.n_articles}</td><td>${s.n_sources}</td></tr>
     <tr class="story-detail" id="story-${esc(s.story)}" hidden><td colspan="7"></td></tr>`).join("")}</tbody></table>
     ${page.total > page.items.length ? `<p class="muted">first ${page.items.length} of ${page.total} stories; narrow the filters.</p>` : ""}`;
+  box.querySelectorAll("i.sw[data-type]").forEach((el) => { el.style.background = typeColor(el.dataset.type); });
   box.querySelectorAll("tr.story").forEach((tr) => tr.addEventListener("click", () => toggleStory(tr.dataset.story)));
   const open = params.get("story");
   if (open) await toggleStory(open);
