@@ -23,6 +23,10 @@ B-cubed and CoNLL F1 (mean of MUC, B-cubed and CEAF-e F1) on the HELD-OUT topics
 (36-45) only. Without ``--fit`` the stored weights are scored on the held-out
 topics (and, for reference, on all topics).
 
+The weights were fitted with ``--days 36500`` (no date window): with every document
+dated 2010-01-01, relative and explicit dates put mentions of one event years apart,
+and a day window would only measure that artefact (docs/store.md).
+
     .venv/bin/python bench/store_ecbplus.py [--db PATH] [--fit] [--days D] [--km K]
 """
 

@@ -6,18 +6,20 @@
    pipeline that builds a realistic record per article (3 events, 2 quotes,
    6 entities with mentions, 3 places, 2 times) from the article text, so the
    figures measure the store (rows, transactions, dedup bands), not spaCy.
-3. Stories (``--stories``): a store of S asserted synthetic mentions (default
-   1,000,000; about three per story, over two years) is clustered in full, then
-   B batches of 10,000 new mentions (a new day each; a third of them further
-   reports of stories of the day before) are added with ``update_clusters``
-   in a child process: seconds per batch and that process's peak RSS.
 2. Queries: M synthetic event rows (default 1,000,000, over M/5 articles)
    are generated inside DuckDB; typical ``eventwire query`` filters are run
    through the same SQL builder (median of 5 runs, warm), plus a Parquet
    export of everything.
+3. Stories (``--stories S``, run alone): a store of S asserted synthetic
+   mentions (three reports per story, each story its own actor, place, trigger
+   and sentence words, over two years) is clustered in full (``--no-full``: stored
+   with the stories it was generated with), then B batches of 10,000 new
+   mentions (new stories, a new day each, so each batch is also compared with
+   the previous batch's day) are added with ``update_clusters`` in a child
+   process: wall and CPU seconds per batch and that process's peak RSS.
 
     .venv/bin/python bench/store_scale.py [--sizes 1000,10000,50000] [--events 1000000]
-        [--stories 1000000] [--story-batches 5]
+        [--stories 1000000 [--story-batches 5] [--no-full]]
 """
 
 from __future__ import annotations

@@ -174,36 +174,45 @@ def cluster_store(
     mention)."""
     con = store.con
     types = [r[0] for r in con.execute("SELECT DISTINCT type FROM events ORDER BY 1").fetchall()]
-    keys_a: list[str] = []
-    keys_e: list[str] = []
-    cids: list[int] = []
+    # one type's labels at a time go to a temporary table (DuckDB may spill it to disk)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _labels "
+        "(article_id VARCHAR, event_id VARCHAR, cluster_id BIGINT)"
+    )
     next_id = 1
     for typ in types:
+        keys_a: list[str] = []
+        keys_e: list[str] = []
         cur = con.cursor()
         cur.execute(
             f"SELECT {MENTION_COLUMNS} FROM events e WHERE e.type = ? AND {ELIGIBLE} {_order()}",
             [typ],
         )
-        start = len(keys_a)
 
-        def stream(start: int = start) -> Iterator[Mention]:
+        def stream() -> Iterator[Mention]:
             for i, row in enumerate(_rows(cur)):  # noqa: B023
-                keys_a.append(row[0])
-                keys_e.append(row[1])
-                yield mention_from_tuple(start + i, row)
+                keys_a.append(row[0])  # noqa: B023
+                keys_e.append(row[1])  # noqa: B023
+                yield mention_from_tuple(i, row)
 
         uf = _UnionFind()
         for a, b in links(stream(), days=days, km=km, model=model):
             uf.union(a, b)
         cur.close()
         ids: dict[int, int] = {}
-        for i in range(start, len(keys_a)):
+        cids: list[int] = []
+        for i in range(len(keys_a)):
             root = uf.find(i)
             if root not in ids:
                 ids[root] = next_id
                 next_id += 1
             cids.append(ids[root])
-    _write(store, keys_a, keys_e, cids, full=True)
+        part = _labels_table(keys_a, keys_e, cids)
+        con.register("_labels_part", part)
+        con.execute("INSERT INTO _labels SELECT * FROM _labels_part")
+        con.unregister("_labels_part")
+    _write(store, "_labels", full=True)
+    con.execute("DROP TABLE _labels")
     return next_id - 1
 
 
@@ -252,9 +261,12 @@ def update_clusters(
             w = span[r[2]]
             if w[0] - days <= r[3] <= w[1] + days:
                 by_type[r[2]].append(r)
-    next_id = (con.execute("SELECT max(cluster_id) FROM events").fetchone() or [None])[0] or 0
-    next_id = max(next_id, con.execute("SELECT coalesce(max(cluster_id), 0) FROM clusters")
-                  .fetchone()[0]) + 1  # type: ignore[index]  # fmt: skip
+    next_id = 1 + int(
+        con.execute(
+            "SELECT greatest((SELECT coalesce(max(cluster_id), 0) FROM events), "
+            "(SELECT coalesce(max(cluster_id), 0) FROM clusters))"
+        ).fetchall()[0][0]
+    )
     keys_a: list[str] = []
     keys_e: list[str] = []
     cids: list[int] = []
@@ -304,7 +316,11 @@ def update_clusters(
                 keys_a.append(a_id)
                 keys_e.append(e_id)
                 cids.append(merged[c])
-    _write(store, keys_a, keys_e, cids, full=False)
+    con.register("_clusters_new", _labels_table(keys_a, keys_e, cids))
+    try:
+        _write(store, "_clusters_new", full=False)
+    finally:
+        con.unregister("_clusters_new")
     return len(new_rows)
 
 
@@ -330,35 +346,36 @@ _CLUSTER_ROWS = """
 """
 
 
-def _write(
-    store: Store, keys_a: list[str], keys_e: list[str], cids: list[int], *, full: bool
-) -> None:
-    con = store.con
-    table = pa.table(
+def _labels_table(keys_a: list[str], keys_e: list[str], cids: list[int]) -> pa.Table:
+    return pa.table(
         {
             "article_id": pa.array(keys_a, pa.string()),
             "event_id": pa.array(keys_e, pa.string()),
             "cluster_id": pa.array(cids, pa.int64()),
         }
     )
+
+
+def _write(store: Store, labels: str, *, full: bool) -> None:
+    """Set ``events.cluster_id`` from the relation ``labels`` (article_id, event_id,
+    cluster_id) and rebuild the clusters rows (all, or those of the stories touched)."""
+    con = store.con
     con.execute("BEGIN TRANSACTION")
     try:
-        con.register("_clusters_new", table)
         if full:
             con.execute("UPDATE events SET cluster_id = NULL WHERE cluster_id IS NOT NULL")
         else:  # the stories whose rows change: the merged ones and those new mentions join
             con.execute(
                 "CREATE OR REPLACE TEMP TABLE _touched AS "
-                "SELECT DISTINCT cluster_id FROM _clusters_new UNION "
-                "SELECT DISTINCT e.cluster_id FROM events e JOIN _clusters_new n "
+                f"SELECT DISTINCT cluster_id FROM {labels} UNION "
+                f"SELECT DISTINCT e.cluster_id FROM events e JOIN {labels} n "
                 "ON e.article_id = n.article_id AND e.event_id = n.event_id "
                 "WHERE e.cluster_id IS NOT NULL"
             )
         con.execute(
-            "UPDATE events SET cluster_id = n.cluster_id FROM _clusters_new n "
+            f"UPDATE events SET cluster_id = n.cluster_id FROM {labels} n "
             "WHERE events.article_id = n.article_id AND events.event_id = n.event_id"
         )
-        con.unregister("_clusters_new")
         if full:
             con.execute("DELETE FROM clusters")
             con.execute("INSERT INTO clusters " + _CLUSTER_ROWS.replace("{cond}", ""))
