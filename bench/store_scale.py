@@ -10,8 +10,16 @@
    are generated inside DuckDB; typical ``eventwire query`` filters are run
    through the same SQL builder (median of 5 runs, warm), plus a Parquet
    export of everything.
+3. Stories (``--stories S``, run alone): a store of S asserted synthetic
+   mentions (three reports per story, each story its own actor, place, trigger
+   and sentence words, over two years) is clustered in full (``--no-full``: stored
+   with the stories it was generated with), then B batches of 10,000 new
+   mentions (new stories, a new day each, so each batch is also compared with
+   the previous batch's day) are added with ``update_clusters`` in a child
+   process: wall and CPU seconds per batch and that process's peak RSS.
 
     .venv/bin/python bench/store_scale.py [--sizes 1000,10000,50000] [--events 1000000]
+        [--stories 1000000 [--story-batches 5] [--no-full]]
 """
 
 from __future__ import annotations
@@ -277,6 +285,123 @@ def bench_queries(n_events: int) -> None:
         store.close()
 
 
+STORY_TRIGGERS = ["killed", "attacked", "shelled", "bombed", "raided", "seized"]
+
+
+def _story_rows(
+    store: object, lo: int, hi: int, day_sql: str, first_article: int, story_ids: bool = False
+) -> None:
+    """Insert synthetic mentions ``lo..hi-1`` (mention ``i`` reports story ``i // 3``; each
+    story has its own actor, place, trigger and sentence words; each mention varies one
+    word) and one article per mention."""
+    trig = "['" + "','".join(STORY_TRIGGERS) + "']"
+    types = "['" + "','".join(TYPES) + "']"
+    words = " || ' ' || ".join(f"'w' || lw(hash(i // 3 * 8 + {j}) % 3000)" for j in range(8))
+    store.execute(  # type: ignore[attr-defined]
+        f"""INSERT INTO articles (id, record_id, date, source, url, text, status,
+            pipeline_version, run_id, n_events)
+        SELECT md5('s' || i::VARCHAR), 'r' || i, {day_sql}, 'source' || (i % 50),
+               'https://s' || (i % 50) || '.example/' || i, 'text', 'ok', 'synthetic', 1, 1
+        FROM range({lo}, {hi}) t(i)"""
+    )
+    store.execute(  # type: ignore[attr-defined]
+        f"""INSERT INTO events (article_id, event_id, type, actor_text, actor_name,
+            actor_country, target_name, target_country, date, date_source, day,
+            location_name, location_country, location_lat, location_lon, factuality,
+            confidence, trigger_text, trigger_start, trigger_end, sentence_start,
+            sentence_end, sentence, cluster_id)
+        SELECT md5('s' || i::VARCHAR), 'v1', {types}[1 + (hash(i // 3) % {len(TYPES)})::INTEGER],
+               'actor', 'the ' || lw(hash(i // 3 + 1) % 5000) || 'ists',
+               {_list(COUNTRIES)}[1 + (hash(i // 3 + 2) % {len(COUNTRIES)})::INTEGER],
+               CASE WHEN i % 2 = 0 THEN 'President ' || lw(hash(i // 3 + 3) % 3000) END,
+               NULL, NULL, 'article', {day_sql},
+               'P' || lw(hash(i // 3 + 4) % 2000),
+               {_list(COUNTRIES)}[1 + (hash(i // 3 + 2) % {len(COUNTRIES)})::INTEGER],
+               (hash(i // 3 + 4) % 2000) / 20.0 - 50.0, (hash(i // 3 + 4) % 2000) / 10.0 - 100.0,
+               'asserted', (hash(i + 9) % 1000) / 1000.0,
+               {trig}[1 + (hash(i // 3 + 5) % {len(STORY_TRIGGERS)})::INTEGER], 10, 17, 0, 80,
+               'The ' || lw(hash(i // 3 + 1) % 5000) || 'ists '
+                 || {trig}[1 + (hash(i // 3 + 5) % {len(STORY_TRIGGERS)})::INTEGER] || ' '
+                 || {words} || ' w' || lw(hash(i) % 3000) || ' near '
+                 || 'P' || lw(hash(i // 3 + 4) % 2000),
+               {"i // 3 + 1" if story_ids else "NULL"}
+        FROM range({lo}, {hi}) t(i)"""
+    )  # fmt: skip
+
+
+def _list(values: list[str]) -> str:
+    return "['" + "','".join(values) + "']"
+
+
+def stories_child(db: str, base: int, batches: int, size: int) -> None:
+    from eventwire.store import Store
+    from eventwire.store.cluster import update_clusters
+
+    store = Store(db)
+    store.execute(
+        "CREATE MACRO IF NOT EXISTS lw(k) AS chr(97 + (k % 26)::INTEGER) "
+        "|| chr(97 + ((k // 26) % 26)::INTEGER) || chr(97 + ((k // 676) % 26)::INTEGER)"
+    )
+    last = store.scalar("SELECT max(day) FROM events")
+    times: list[float] = []
+    cpu: list[float] = []  # CPU seconds of this process (all threads): the wall time when idle
+    for b in range(batches):
+        lo = base + b * size
+        day = f"DATE '{last.isoformat()}' + {b + 1}"
+        _story_rows(store, lo, lo + size, day, lo)
+        t, c = time.perf_counter(), time.process_time()
+        n = update_clusters(store)
+        times.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
+        merged = store.scalar(
+            "SELECT count(*) FROM events WHERE cluster_id IS NOT NULL AND day = " + day
+        )
+        print(f"  batch {b + 1}: {n:,} new mentions clustered in {times[-1]:.2f} s "
+              f"(CPU {cpu[-1]:.2f} s) "
+              f"({merged:,} clustered on that day; "
+              f"{store.scalar('SELECT count(*) FROM clusters'):,} stories in the store)")  # fmt: skip
+    store.close()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"  per batch: median {statistics.median(times):.2f} s, max {max(times):.2f} s "
+          f"(CPU median {statistics.median(cpu):.2f} s, max {max(cpu):.2f} s); "
+          f"peak RSS of the batch process {rss:.0f} MiB")  # fmt: skip
+
+
+def bench_stories(n: int, batches: int, size: int = 10_000, full: bool = True) -> None:
+    from eventwire.store import Store
+    from eventwire.store.cluster import cluster_store
+
+    print(f"\n== stories: {n:,} stored asserted mentions, {batches} batches of {size:,}")
+    with tempfile.TemporaryDirectory() as tmp:
+        db = str(Path(tmp) / "st.duckdb")
+        store = Store(db)
+        store.execute(
+            "CREATE MACRO lw(k) AS chr(97 + (k % 26)::INTEGER) "
+            "|| chr(97 + ((k // 26) % 26)::INTEGER) || chr(97 + ((k // 676) % 26)::INTEGER)"
+        )
+        t = time.perf_counter()
+        _story_rows(
+            store, 0, n, f"DATE '2023-01-01' + (i * 730 // {n})::INTEGER", 0, story_ids=not full
+        )
+        print(f"generated in {time.perf_counter() - t:.1f} s")
+        t = time.perf_counter()
+        if full:
+            k = cluster_store(store)
+            print(f"full clustering: {k:,} stories in {time.perf_counter() - t:.1f} s")
+        else:  # the stories the data was generated with, as a full recompute would find
+            from eventwire.store.cluster import _CLUSTER_ROWS
+
+            store.execute("INSERT INTO clusters " + _CLUSTER_ROWS.replace("{cond}", ""))
+            k = store.scalar("SELECT count(*) FROM clusters")
+            print(f"stored with their generated stories ({k:,}; no full clustering)")
+        store.close()
+        subprocess.run(
+            [sys.executable, __file__, "--stories-child", db, "--stories", str(n),
+             "--story-batches", str(batches)],
+            check=True,
+        )  # fmt: skip
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="1000,10000,50000")
@@ -284,11 +409,25 @@ def main() -> int:
     ap.add_argument("--batch", type=int, default=256)
     ap.add_argument("--skip-ingest", action="store_true")
     ap.add_argument("--skip-queries", action="store_true")
+    ap.add_argument("--stories", type=int, default=0, help="story bench: stored mentions")
+    ap.add_argument("--story-batches", type=int, default=5)
+    ap.add_argument(
+        "--no-full",
+        action="store_true",
+        help="story bench: store the generated stories instead of a full clustering",
+    )
+    ap.add_argument("--stories-child", help=argparse.SUPPRESS)
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--db", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         ingest_child(args.child, args.db, args.batch)
+        return 0
+    if args.stories_child:
+        stories_child(args.stories_child, args.stories, args.story_batches, 10_000)
+        return 0
+    if args.stories:
+        bench_stories(args.stories, args.story_batches, full=not args.no_full)
         return 0
     if not args.skip_ingest:
         bench_ingest([int(x) for x in args.sizes.split(",")], args.batch)

@@ -90,20 +90,46 @@ def test_dashboard_filter_article_and_paste(
     # --- the dashboard: counts, timeline, map, network, table
     page.goto(server.url + "/")
     page.wait_for_selector("#events-table tbody tr")
-    total = api.get("/events").json()["total"]
+    # the default minimum confidence (from measured precision) is applied and shown
+    conf = api.get("/meta").json()["min_confidence"]["value"]
+    assert 0 < conf < 1
+    assert page.input_value("input[name=min_confidence]") == str(conf)
+    assert str(conf) in page.inner_text("#conf-default")
+    total = api.get("/events", params={"min_confidence": conf}).json()["total"]
     assert page.inner_text("#n-events") == str(total)
     assert page.locator("#timeline-svg rect.bar").count() > 0
     assert page.locator("#map-svg circle.pt").count() == len(
-        api.get("/events/summary").json()["places"]
+        api.get("/events/summary", params={"min_confidence": conf}).json()["places"]
     )
-    assert page.locator("#network-svg path.edge").count() > 0
+    assert page.locator("#map-svg path.country").count() > 150  # Natural Earth outlines
+    # the network: named actors only, links of at least the minimum count (2 by default)
+    net = api.get("/events/summary", params={"min_confidence": conf, "min_count": 2}).json()
+    assert page.locator("#network-svg path.edge").count() == len(
+        [e for e in net["network"] if e["source"] != e["target"]]
+    )
     assert page.locator("#events-table tbody tr").count() == min(50, total)
     _shot(page, "web-dashboard.png")
+    # at least one event per link: more links, still between named actors only
+    net1 = api.get("/events/summary", params={"min_confidence": conf, "min_count": 1}).json()
+    want_edges = len([e for e in net1["network"] if e["source"] != e["target"]])
+    assert want_edges > 0
+    page.fill("#min-link", "1")
+    page.dispatch_event("#min-link", "change")
+    page.wait_for_function(
+        "n => document.querySelectorAll('#network-svg path.edge').length === n", arg=want_edges
+    )
+    colours = page.eval_on_selector_all(
+        "#network-svg path.edge", "els => els.map(e => e.getAttribute('stroke'))"
+    )
+    assert all((c and c.startswith("rgb")) or c == "#b8b8b8" for c in colours), colours
+    _shot(page, "web-dashboard-network.png")
+    page.goto(server.url + "/")
+    page.wait_for_selector("#events-table tbody tr")
 
     # --- a filter: type ASSAULT
     page.select_option("select[name=type]", "ASSAULT")
     page.click("#apply")
-    want = api.get("/events", params={"type": "ASSAULT"}).json()["total"]
+    want = api.get("/events", params={"type": "ASSAULT", "min_confidence": conf}).json()["total"]
     page.wait_for_function(
         "n => document.querySelector('#n-events') && document.querySelector('#n-events').textContent === String(n)",
         arg=want,
@@ -195,4 +221,36 @@ def test_dashboard_filter_article_and_paste(
     assert hosts == {f"127.0.0.1:{server.port}"}, hosts
     assert any(u.endswith("/extract") for u in requests)
     real = [p for p in problems if "422" not in p]  # the failed POST above logs one line
+    assert not real, real
+
+
+def test_stories_page(server: LiveServer, browser_page: tuple[Page, list[str], list[str]]) -> None:
+    """The Stories page: one row per story with its counts, a story's mentions across
+    outlets side by side with their triggers highlighted; the confidence slider at 0
+    shows every story."""
+    page, requests, problems = browser_page
+    api = httpx.Client(base_url=server.url, timeout=30)
+    page.goto(server.url + "/#/stories?min_confidence=0")
+    page.wait_for_selector("#stories-table tr.story")
+    stories = api.get("/events", params={"stories": "true", "limit": 1000}).json()
+    assert page.inner_text("#n-stories") == str(stories["total"])
+    assert page.locator("#stories-table tr.story").count() == len(stories["items"])
+    assert page.locator("#story-timeline rect.bar").count() > 0
+    # the first row is the story with the most outlets; open it
+    first = page.locator("#stories-table tr.story").first
+    sid = first.get_attribute("data-story")
+    story = next(s for s in stories["items"] if str(s["story"]) == sid)
+    assert story["n_sources"] == max(s["n_sources"] for s in stories["items"])
+    first.click()
+    page.wait_for_selector(f"#story-{sid} .mention")
+    cards = page.locator(f"#story-{sid} .mention")
+    assert cards.count() == story["n_mentions"]
+    ids = {f"{cards.nth(i).get_attribute('data-article')}-{cards.nth(i).get_attribute('data-event')}"
+           for i in range(cards.count())}  # fmt: skip
+    assert ids == set(story["mention_ids"])
+    assert page.locator(f"#story-{sid} .mention .t-trigger").count() >= story["n_mentions"]
+    _shot(page, "web-stories.png")
+    hosts = {urlsplit(u).netloc for u in requests if not u.startswith(("data:", "blob:"))}
+    assert hosts == {f"127.0.0.1:{server.port}"}, hosts
+    real = [p for p in problems if "422" not in p]
     assert not real, real

@@ -29,7 +29,7 @@ from .db import (
     set_memory_limit,
     write_error,
 )
-from .query import EVENT_COLUMNS, EventFilter, events_sql
+from .query import EVENT_COLUMNS, EventFilter, events_sql, stories_sql
 
 err = Console(stderr=True, highlight=False)
 
@@ -82,6 +82,13 @@ DupOpt = Annotated[
     typer.Option("--include-duplicates", help="Include events of near-duplicate copies."),
 ]
 ClusterOpt = Annotated[int | None, typer.Option("--cluster", help="Events of this story cluster.")]
+StoriesOpt = Annotated[
+    bool,
+    typer.Option(
+        "--stories",
+        help="One row per story (deduplicated across outlets) instead of per mention.",
+    ),
+]
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -333,7 +340,7 @@ def ingest_cmd(
         return
 
     from ..read import ArticleInput, parse_date, read_paths
-    from .cluster import cluster_store
+    from .cluster import cluster_store, update_clusters
     from .ingest import FailureRow, IngestStats, ingest, stored_inputs
 
     if not paths and not recode:
@@ -433,7 +440,11 @@ def ingest_cmd(
             if cluster and (stats.stored or stats.recoded):  # nothing new: clusters stand
                 progress.update(task, description="clustering events into stories")
                 set_memory_limit(store.con, None)
-                n_clusters = cluster_store(store)
+                if stats.recoded:  # replaced rows may break links: recompute everything
+                    cluster_store(store)
+                else:  # new articles join the stored stories
+                    update_clusters(store)
+                n_clusters = int(store.scalar("SELECT count(*) FROM clusters"))
     except KeyboardInterrupt:
         _close_quietly(store)
         err.print(
@@ -505,6 +516,7 @@ def query_cmd(
     text: TextOpt = None,
     include_duplicates: DupOpt = False,
     cluster: ClusterOpt = None,
+    stories: StoriesOpt = False,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, jsonl or csv.")] = "table",
     limit: Annotated[int | None, typer.Option(min=0, help="At most this many rows.")] = None,
 ) -> None:
@@ -526,14 +538,25 @@ def query_cmd(
     )  # fmt: skip
     store = _open(db, read_only=True)
     try:
-        sql, params = events_sql(flt, cols, limit=limit)
-        n = _emit(store.execute(sql, params), fmt, "Events", limit if fmt == "table" else None)
+        if stories:
+            sql, params = stories_sql(flt, limit=limit)
+            if fmt == "table":
+                sql = (
+                    "SELECT story, type, first_day, last_day, n_mentions, n_articles, "
+                    "n_sources, actor_name, target_name, location_name, trigger_text, "
+                    f"len(mention_ids) AS n_ids FROM ({sql})"
+                )
+            title = "Stories"
+        else:
+            sql, params = events_sql(flt, cols, limit=limit)
+            title = "Events"
+        n = _emit(store.execute(sql, params), fmt, title, limit if fmt == "table" else None)
     except (StoreError, duckdb.Error) as exc:
         raise fail(str(exc).splitlines()[0]) from None
     finally:
         store.close()
     if fmt == "table":
-        err.print(f"{n} event mention(s)")
+        err.print(f"{n} stor{'y' if n == 1 else 'ies'}" if stories else f"{n} event mention(s)")
 
 
 def sql_cmd(
@@ -579,6 +602,7 @@ def export_cmd(
     text: TextOpt = None,
     include_duplicates: DupOpt = False,
     cluster: ClusterOpt = None,
+    stories: StoriesOpt = False,
 ) -> None:
     """Export events (filters as `query`), articles or quotes to a file."""
     from .export import FORMATS, WHATS, export
@@ -589,6 +613,7 @@ def export_cmd(
     flt = _filter(types, actor_country, target_country, actor_sector, name, since, until,
                   country, location, factuality, min_confidence, text, include_duplicates,
                   cluster)  # fmt: skip
+    flt.stories = stories
     store = _open(db, read_only=True)
     try:
         n = export(store.con, fmt, output, what=what, flt=flt)
@@ -598,7 +623,8 @@ def export_cmd(
         raise fail(str(exc).splitlines()[0]) from None
     finally:
         store.close()
-    err.print(f"wrote {n:,} {what} row(s) to {output} ({fmt})", soft_wrap=True)
+    what_rows = "story" if stories else what
+    err.print(f"wrote {n:,} {what_rows} row(s) to {output} ({fmt})", soft_wrap=True)
 
 
 # ---------------------------------------------------------------------------- stats
@@ -657,7 +683,8 @@ def cluster_cmd(
     km: Annotated[float, typer.Option(min=0.0, help="Distance tolerance in km.")] = 100.0,
     wait: Annotated[float, typer.Option(min=0.0, help="Seconds to wait for the lock.")] = 0.0,
 ) -> None:
-    """Recompute cross-article story clusters of the stored events."""
+    """Recompute cross-article story clusters of the stored events (ingest adds new
+    articles to the stored stories incrementally; this recomputes them all)."""
     from .cluster import cluster_store
 
     store = _open(db, read_only=False, wait=wait)

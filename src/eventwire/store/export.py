@@ -2,6 +2,9 @@
 PLOVER JSON (events) or a GDELT-like event table (events).
 
 Everything streams in Arrow record batches: memory stays flat whatever the size.
+With ``EventFilter.stories`` events are deduplicated: one row per story (the
+story's fields and mention ids; for PLOVER and GDELT, its representative mention
+with the story's counts).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .db import StoreError
-from .query import EVENT_COLUMNS, EventFilter, events_sql
+from .query import EVENT_COLUMNS, EventFilter, events_sql, stories_sql
 
 FORMATS = ("parquet", "csv", "jsonl", "plover", "gdelt")
 WHATS = ("events", "articles", "quotes")
@@ -206,8 +209,14 @@ def export(
         raise StoreError(f"--format {fmt} exports events only")
     flt = flt or EventFilter()
     flat = fmt in ("csv", "gdelt")
-    if fmt == "gdelt":
+    if flt.stories and what != "events":
+        raise StoreError("--stories applies to events only")
+    if fmt == "gdelt":  # with --stories: one row per story, its representative mention
         sql, params = _gdelt_sql(flt)
+    elif flt.stories and fmt != "plover":
+        sql, params = stories_sql(flt)
+        if flat:
+            sql = f"SELECT * REPLACE (to_json(mention_ids)::VARCHAR AS mention_ids) FROM ({sql})"
     elif what == "events":
         extra = (
             ", a.url AS url, a.source AS publication, a.language AS language"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .db import StoreError
@@ -40,9 +40,13 @@ class EventFilter:
     text: str | None = None
     include_duplicates: bool = False
     cluster: int | None = None
+    #: keep only the representative mention of each story with a matching mention
+    stories: bool = False
 
     def where(self, alias: str = "e") -> tuple[str, list[Any]]:
         """The WHERE clause over ``events`` (as ``alias``) and its parameters."""
+        if self.stories:
+            return story_reps_where(replace(self, stories=False), alias)
         clauses: list[str] = []
         params: list[Any] = []
 
@@ -128,3 +132,75 @@ def events_sql(
         f"(SELECT e.rowid FROM events e WHERE {where} {order} LIMIT ?) {order}"
     )
     return sql, [*params, int(limit)]
+
+
+#: Columns of a ``--stories`` row, in order.
+STORY_COLUMNS: tuple[str, ...] = (
+    "story", "type", "first_day", "last_day", "n_mentions", "n_articles", "n_sources",
+    "rep_article_id", "rep_event_id", "actor_name", "actor_country", "target_name",
+    "target_country", "trigger_text", "location_name", "location_country", "confidence",
+    "sentence", "mention_ids",
+)  # fmt: skip
+
+
+def stories_sql(
+    flt: EventFilter, *, limit: int | None = None, offset: int = 0
+) -> tuple[str, list[Any]]:
+    """One row per story (cluster) with at least one mention matching ``flt``: its
+    representative mention, first/last day, ``n_mentions``, ``n_articles``, ``n_sources``
+    (of the whole story) and its mention ids (``<article id>-<event id>``, in day
+    order). Matching mentions outside any story (e.g. negated ones, or stored after
+    the last clustering) are left out. In (first day, story) order."""
+    where, params = replace(flt, stories=False).where("e")
+    lim = ""
+    if limit is not None:
+        lim = " LIMIT ? OFFSET ?"
+        params = [*params, int(limit), int(offset)]
+    sql = f"""
+        WITH hit AS (
+          SELECT DISTINCT e.cluster_id FROM events e
+          WHERE e.cluster_id IS NOT NULL AND {where}
+        ), page AS (
+          SELECT c.* FROM clusters c JOIN hit h ON h.cluster_id = c.cluster_id
+          ORDER BY c.first_day NULLS LAST, c.cluster_id{lim}
+        ), ids AS (
+          SELECT x.cluster_id,
+                 list(x.article_id || '-' || x.event_id
+                      ORDER BY x.day NULLS LAST, x.article_id, x.trigger_start, x.event_id)
+                   AS mention_ids
+          FROM events x JOIN page p ON p.cluster_id = x.cluster_id
+          GROUP BY x.cluster_id
+        )
+        SELECT p.cluster_id AS story, p.type, p.first_day, p.last_day, p.n_mentions,
+               p.n_articles, p.n_sources, p.rep_article_id, p.rep_event_id,
+               r.actor_name, r.actor_country, r.target_name, r.target_country,
+               r.trigger_text, r.location_name, r.location_country, r.confidence,
+               r.sentence, i.mention_ids
+        FROM page p
+        LEFT JOIN events r ON r.article_id = p.rep_article_id AND r.event_id = p.rep_event_id
+        LEFT JOIN ids i ON i.cluster_id = p.cluster_id
+        ORDER BY p.first_day NULLS LAST, p.cluster_id
+    """
+    return sql, params
+
+
+def stories_count_sql(flt: EventFilter) -> tuple[str, list[Any]]:
+    """The number of stories :func:`stories_sql` returns without a limit."""
+    where, params = replace(flt, stories=False).where("e")
+    return (
+        f"SELECT count(DISTINCT e.cluster_id) FROM events e "
+        f"WHERE e.cluster_id IS NOT NULL AND {where}",
+        params,
+    )
+
+
+def story_reps_where(flt: EventFilter, alias: str = "e") -> tuple[str, list[Any]]:
+    """A WHERE clause keeping, of ``events`` (as ``alias``), only the representative
+    mention of each story with a mention matching ``flt``."""
+    where, params = flt.where("f")
+    return (
+        f"EXISTS (SELECT 1 FROM clusters c WHERE c.rep_article_id = {alias}.article_id "
+        f"AND c.rep_event_id = {alias}.event_id AND c.cluster_id IN "
+        f"(SELECT f.cluster_id FROM events f WHERE f.cluster_id IS NOT NULL AND {where}))",
+        params,
+    )

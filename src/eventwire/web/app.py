@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
+import json
 import threading
 from collections.abc import Callable, Iterator
+from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -31,8 +34,14 @@ from ..errors import EventwireError
 from ..read import parse_date
 from ..record import EVENT_TYPES
 from ..store.db import Store, StoreError
-from ..store.export import TYPE_CAMEO_ROOT, _case
-from ..store.query import EVENT_COLUMNS, FACTUALITIES, EventFilter
+from ..store.export import ROOT_GOLDSTEIN, TYPE_CAMEO_ROOT, _case
+from ..store.query import (
+    EVENT_COLUMNS,
+    FACTUALITIES,
+    EventFilter,
+    stories_count_sql,
+    stories_sql,
+)
 from .records import find_article_id, stored_record
 
 #: Largest request body accepted (bytes); larger ones get 413.
@@ -55,6 +64,8 @@ ASSETS: dict[str, tuple[str, str]] = {
     "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
     "/static/style.css": ("style.css", "text/css; charset=utf-8"),
     "/static/favicon.svg": ("favicon.svg", "image/svg+xml"),
+    # Natural Earth 1:110m country outlines (public domain) as TopoJSON, from world-atlas
+    "/static/countries-110m.json": ("countries-110m.json", "application/json"),
 }
 #: The dashboard may load and contact nothing but this app.
 CSP = (
@@ -505,8 +516,25 @@ def create_app(
         return data
 
     @app.get("/events", tags=["store"], response_model=Page)
-    def events(flt: Filter, con: Con, limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
-        """Event mentions (filters as `eventwire query`), in (day, article, position) order."""
+    def events(
+        flt: Filter,
+        con: Con,
+        limit: Limit = 100,
+        offset: Offset = 0,
+        stories: Annotated[
+            bool,
+            Query(description="One row per story with a matching mention (`--stories`)."),
+        ] = False,
+    ) -> dict[str, Any]:
+        """Event mentions (filters as `eventwire query`), in (day, article, position) order;
+        with `stories=true` one row per story (representative mention, first/last day,
+        `n_mentions`, `n_articles`, `n_sources`, `mention_ids`), in (first day, story) order."""
+        if stories:
+            csql, cparams = stories_count_sql(flt)
+            n = con.execute(csql, cparams).fetchall()[0][0]
+            sql, sparams = stories_sql(flt, limit=limit, offset=offset)
+            return {"total": n, "limit": limit, "offset": offset,
+                    "items": jsonable_encoder(_dicts(con.execute(sql, sparams)))}  # fmt: skip
         where, params = flt.where("e")
         total = con.execute(f"SELECT count(*) FROM events e WHERE {where}", params).fetchall()
         cols = ", ".join(f"e.{c}" for c in EVENT_COLUMNS)
@@ -526,10 +554,16 @@ def create_app(
         con: Con,
         top_edges: Annotated[int, Query(ge=1, le=500)] = 80,
         top_places: Annotated[int, Query(ge=1, le=5000)] = 1000,
+        min_count: Annotated[
+            int, Query(ge=1, le=1_000_000, description="Fewest events an actor link needs.")
+        ] = 1,
     ) -> dict[str, Any]:
         """Aggregates of the filtered events for the dashboard: counts by day and type,
-        located events by place, and the weighted actor → target network (cooperation:
-        CAMEO roots 01-08, conflict: 09-20)."""
+        located events by place (with their number of stories), and the weighted actor →
+        target network between real actors only (both sides resolved to a named entity:
+        person, organisation, group, nationality or country; no pronouns or generic
+        nouns), links with at least ``min_count`` events (cooperation: CAMEO roots 01-08,
+        conflict: 09-20; ``mean_root``: the mean CAMEO root, for a diverging palette)."""
         where, params = flt.where("e")
         timeline = _dicts(
             con.execute(
@@ -543,6 +577,8 @@ def create_app(
                 "SELECT round(e.location_lat, 3) AS lat, round(e.location_lon, 3) AS lon, "
                 "any_value(coalesce(e.location_name, e.location_text)) AS name, "
                 "any_value(e.location_country) AS country, count(*) AS n, "
+                "count(DISTINCT coalesce(e.cluster_id::VARCHAR, "
+                "e.article_id || '-' || e.event_id)) AS stories, "
                 "list(DISTINCT e.type ORDER BY e.type) AS types FROM events e "
                 f"WHERE {where} AND e.location_lat IS NOT NULL AND e.location_lon IS NOT NULL "
                 "GROUP BY 1, 2 ORDER BY n DESC LIMIT ?",
@@ -556,11 +592,15 @@ def create_app(
                 f"SELECT {actor} AS source, {target} AS target, count(*) AS n, "
                 f"count(*) FILTER (WHERE TRY_CAST({ROOT} AS INTEGER) <= 8) AS cooperation, "
                 f"count(*) FILTER (WHERE TRY_CAST({ROOT} AS INTEGER) > 8) AS conflict, "
+                f"round(avg(TRY_CAST({ROOT} AS INTEGER)), 2) AS mean_root, "
+                f"round(avg(coalesce(e.intensity, {_case(ROOT, ROOT_GOLDSTEIN)})), 2) "
+                "AS goldstein, "
                 "any_value(e.actor_country) AS source_country, "
                 "any_value(e.target_country) AS target_country "
                 f"FROM events e WHERE {where} AND {actor} IS NOT NULL AND {target} IS NOT NULL "
-                "GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT ?",
-                [*params, top_edges],
+                "AND e.actor_entity IS NOT NULL AND e.target_entity IS NOT NULL "
+                "GROUP BY 1, 2 HAVING count(*) >= ? ORDER BY n DESC, 1, 2 LIMIT ?",
+                [*params, min_count, top_edges],
             )
         )
         total = con.execute(f"SELECT count(*) FROM events e WHERE {where}", params).fetchall()
@@ -697,7 +737,13 @@ def create_app(
     @app.get("/meta", tags=["meta"])
     def meta() -> dict[str, Any]:
         """Vocabularies for the dashboard's filters."""
-        return {"event_types": list(EVENT_TYPES), "factualities": [*FACTUALITIES, "any"]}
+        conf = _confidence_default()
+        return {
+            "event_types": list(EVENT_TYPES),
+            "factualities": [*FACTUALITIES, "any"],
+            "type_roots": {t: TYPE_CAMEO_ROOT.get(t) for t in EVENT_TYPES},
+            "min_confidence": conf,
+        }
 
     # ------------------------------------------------------------------ static + docs
 
@@ -733,6 +779,15 @@ def create_app(
 
     app.add_middleware(BodyLimitMiddleware, max_body=max_body, body_timeout=body_timeout)
     return app
+
+
+@functools.cache
+def _confidence_default() -> dict[str, Any]:
+    """The dashboard's default minimum confidence and the measurement behind it
+    (``data/web/confidence.json``)."""
+    raw = resources.files("eventwire.data").joinpath("web/confidence.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(raw)
+    return data
 
 
 def _fixed(body: bytes, media: str) -> Callable[[], Response]:

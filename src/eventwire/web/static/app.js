@@ -39,10 +39,46 @@ function svgEl(tag, attrs, parent) {
   return el;
 }
 
+/* Goldstein (1992) value of each CAMEO root: positive cooperation, negative conflict. */
+const ROOT_GOLDSTEIN = { "01": 0.0, "02": 3.0, "03": 4.0, "04": 1.0, "05": 3.5, "06": 6.0,
+  "07": 7.0, "08": 5.0, "09": -2.0, "10": -5.0, "11": -2.0, "12": -4.0, "13": -6.0,
+  "14": -6.5, "15": -7.2, "16": -4.0, "17": -7.0, "18": -9.0, "19": -10.0, "20": -10.0 };
+/* A diverging palette (ColorBrewer RdBu): blue = cooperation, red = conflict. */
+const COOP_STOPS = [[209, 229, 240], [146, 197, 222], [67, 147, 195], [33, 102, 172], [5, 48, 97]];
+const CONF_STOPS = [[253, 219, 199], [244, 165, 130], [214, 96, 77], [178, 24, 43], [103, 0, 31]];
+
+function ramp(stops, t) {
+  const x = Math.max(0, Math.min(1, t)) * (stops.length - 1);
+  const i = Math.min(stops.length - 2, Math.floor(x)), f = x - i;
+  const c = stops[i].map((v, k) => Math.round(v + (stops[i + 1][k] - v) * f));
+  return `rgb(${c[0]},${c[1]},${c[2]})`;
+}
+
+/* The colour of a Goldstein value: -10 (dark red) … 0 (grey) … +7 (dark blue). */
+function goldsteinColor(g) {
+  if (g == null || Number.isNaN(g)) return "#8c959f";
+  if (Math.abs(g) < 0.5) return "#b8b8b8";
+  return g > 0 ? ramp(COOP_STOPS, 0.25 + 0.75 * (g / 7)) : ramp(CONF_STOPS, 0.25 + 0.75 * (-g / 10));
+}
+
 function typeColor(type) {
-  const types = (META && META.event_types) || [];
-  const i = types.indexOf(type);
-  return PALETTE[(i < 0 ? 0 : i) % PALETTE.length];
+  const roots = (META && META.type_roots) || {};
+  const root = roots[type];
+  if (!root) {
+    const types = (META && META.event_types) || [];
+    const i = types.indexOf(type);
+    return PALETTE[(i < 0 ? 0 : i) % PALETTE.length];
+  }
+  return goldsteinColor(ROOT_GOLDSTEIN[root]);
+}
+
+function defaultConfidence() {
+  const m = META && META.min_confidence;
+  return m && typeof m.value === "number" ? m.value : 0;
+}
+
+function confidenceOf(params) {
+  return params.has("min_confidence") ? params.get("min_confidence") : String(defaultConfidence());
 }
 
 /* ------------------------------------------------------------------ routing */
@@ -64,6 +100,8 @@ async function route() {
       await showArticle(decodeURIComponent(path.slice("/article/".length)), params.get("ev"));
     } else if (path === "/paste") {
       showPaste();
+    } else if (path === "/stories") {
+      await showStories(params);
     } else {
       await showDashboard(params);
     }
@@ -80,7 +118,10 @@ function filterForm(params) {
     `<option value="${esc(t)}"${params.get("type") === t ? " selected" : ""}>${esc(t)}</option>`).join("");
   const facts = (META.factualities || []).map((f) =>
     `<option value="${esc(f)}"${(params.get("factuality") || "asserted") === f ? " selected" : ""}>${esc(f)}</option>`).join("");
-  const conf = params.get("min_confidence") || "0";
+  const conf = confidenceOf(params);
+  const m = META.min_confidence || {};
+  const note = m.value != null
+    ? `<span class="muted" id="conf-default" title="${esc(m.basis || "")}">default ${esc(m.value)}: ${esc(m.summary || "")}</span>` : "";
   return `<form class="filters card" id="filters">
     <label>From <input type="date" name="since" value="${esc(params.get("since") || "")}"></label>
     <label>To <input type="date" name="until" value="${esc(params.get("until") || "")}"></label>
@@ -88,7 +129,7 @@ function filterForm(params) {
     <label>Location country <input name="country" placeholder="e.g. MMR" maxlength="40" value="${esc(params.get("country") || "")}"></label>
     <label>Actor or target <input name="name" placeholder="name contains" maxlength="200" value="${esc(params.get("name") || "")}"></label>
     <label>Factuality <select name="factuality">${facts}</select></label>
-    <label>Min. confidence <span><input type="range" name="min_confidence" min="0" max="1" step="0.05" value="${esc(conf)}"> <output id="conf-out">${esc(conf)}</output></span></label>
+    <label>Min. confidence <span><input type="range" name="min_confidence" min="0" max="1" step="0.05" value="${esc(conf)}"> <output id="conf-out">${esc(conf)}</output></span>${note}</label>
     <button class="primary" type="submit" id="apply">Apply</button>
     <button type="button" id="reset">Reset</button>
   </form>`;
@@ -97,10 +138,28 @@ function filterForm(params) {
 function apiFilters(params) {
   const out = {};
   for (const k of FILTER_KEYS) {
-    const v = params.get(k);
+    const v = k === "min_confidence" ? confidenceOf(params) : params.get(k);
     if (v && !(k === "min_confidence" && Number(v) === 0)) out[k] = v;
   }
   return out;
+}
+
+/* Filters from the form into the URL (the default confidence is left out). */
+function bindFilters(form, route) {
+  const out = document.getElementById("conf-out");
+  form.min_confidence.addEventListener("input", () => { out.textContent = form.min_confidence.value; });
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const p = new URLSearchParams();
+    for (const k of FILTER_KEYS) {
+      const v = form[k].value.trim();
+      if (k === "min_confidence") {
+        if (Number(v) !== defaultConfidence()) p.set(k, v);
+      } else if (v && !(k === "factuality" && v === "asserted")) p.set(k, v);
+    }
+    location.hash = route + (p.toString() ? "?" + p.toString() : "");
+  });
+  document.getElementById("reset").addEventListener("click", () => { location.hash = route; });
 }
 
 async function showDashboard(params) {
@@ -109,37 +168,37 @@ async function showDashboard(params) {
     <div class="grid">
       <section class="card"><h2>Events over time, by type</h2><div id="timeline"></div></section>
       <section class="card"><h2>Where (event locations)</h2><div id="map"></div>
-        <p class="muted">Equirectangular projection with a 30° graticule; no country outlines are shipped.</p></section>
+        <p class="muted">Country outlines: Natural Earth 1:110m (public domain). Points sized by number of stories.</p></section>
     </div>
-    <section class="card"><h2>Who acts on whom</h2><div id="network"></div>
-      <div class="legend"><span><i class="sw-coop"></i>cooperation (CAMEO 01–08)</span><span><i class="sw-conf"></i>conflict (09–20)</span><span class="muted">width: number of events</span></div></section>
+    <section class="card"><h2>Who acts on whom <span class="muted">(named actors only)</span></h2>
+      <label class="muted">at least <input type="number" id="min-link" class="narrow" min="1" max="1000" step="1"> event(s) per link</label>
+      <div id="network"></div>
+      <div class="legend"><span><i class="sw-coop"></i>cooperation</span><span><i class="sw-mid"></i>verbal conflict</span><span><i class="sw-conf"></i>material conflict</span><span class="muted">colour: mean Goldstein value of the link's events (CAMEO scale); width: number of events</span></div></section>
     <section class="card"><h2>Events</h2><div id="table"></div></section>`;
-  document.querySelectorAll(".sw-coop").forEach((e) => { e.style.background = "var(--coop)"; });
-  document.querySelectorAll(".sw-conf").forEach((e) => { e.style.background = "var(--conf)"; });
-  const form = document.getElementById("filters");
-  const out = document.getElementById("conf-out");
-  form.min_confidence.addEventListener("input", () => { out.textContent = form.min_confidence.value; });
-  form.addEventListener("submit", (ev) => {
-    ev.preventDefault();
-    const p = new URLSearchParams();
-    for (const k of FILTER_KEYS) {
-      const v = form[k].value.trim();
-      if (v && !(k === "min_confidence" && Number(v) === 0) && !(k === "factuality" && v === "asserted")) p.set(k, v);
-    }
-    location.hash = "#/" + (p.toString() ? "?" + p.toString() : "");
+  document.querySelectorAll(".sw-coop").forEach((e) => { e.style.background = goldsteinColor(6); });
+  document.querySelectorAll(".sw-conf").forEach((e) => { e.style.background = goldsteinColor(-9); });
+  document.querySelectorAll(".sw-mid").forEach((e) => { e.style.background = goldsteinColor(-3); });
+  bindFilters(document.getElementById("filters"), "#/");
+  const minLink = Math.max(1, Number(params.get("min_link") || 2));
+  const ml = document.getElementById("min-link");
+  ml.value = String(minLink);
+  ml.addEventListener("change", () => {
+    const p = new URLSearchParams(params);
+    p.set("min_link", String(Math.max(1, Number(ml.value) || 1)));
+    location.hash = "#/?" + p.toString();
   });
-  document.getElementById("reset").addEventListener("click", () => { location.hash = "#/"; });
 
   const flt = apiFilters(params);
   setStatus("loading…");
-  const [summary, stats] = await Promise.all([api("/events/summary", flt), api("/stats")]);
+  const [summary, stats, world] = await Promise.all([
+    api("/events/summary", { ...flt, min_count: minLink }), api("/stats"), loadWorld()]);
   document.getElementById("counts").innerHTML =
     `<div><b id="n-events">${summary.total}</b>matching event mentions</div>` +
     `<div><b>${stats.articles}</b>articles in the store</div>` +
     `<div><b>${stats.events}</b>event mentions (all factualities)</div>` +
     `<div><b>${stats.clusters}</b>stories</div>`;
   drawTimeline(document.getElementById("timeline"), summary.timeline);
-  drawMap(document.getElementById("map"), summary.places);
+  drawMap(document.getElementById("map"), summary.places, world);
   drawNetwork(document.getElementById("network"), summary.network);
   await drawTable(document.getElementById("table"), flt, Number(params.get("offset") || 0), params);
   setStatus("");
@@ -202,12 +261,59 @@ function drawTimeline(box, rows) {
   box.appendChild(legend);
 }
 
-function drawMap(box, places) {
+let WORLD = null;
+
+/* Country outlines (Natural Earth 110m TopoJSON served by this app), decoded once. */
+async function loadWorld() {
+  if (WORLD) return WORLD;
+  try {
+    const topo = await api("/static/countries-110m.json");
+    WORLD = decodeTopo(topo, topo.objects.countries);
+  } catch (e) {
+    WORLD = [];
+  }
+  return WORLD;
+}
+
+/* TopoJSON → [{name, rings: [[[lon, lat], …], …]}] (quantized, delta-encoded arcs). */
+function decodeTopo(topo, obj) {
+  const [sx, sy] = topo.transform ? topo.transform.scale : [1, 1];
+  const [tx, ty] = topo.transform ? topo.transform.translate : [0, 0];
+  const arcs = topo.arcs.map((arc) => {
+    let x = 0, y = 0;
+    return arc.map(([dx, dy]) => { x += dx; y += dy; return [x * sx + tx, y * sy + ty]; });
+  });
+  const ring = (ids) => {
+    const out = [];
+    for (const id of ids) {
+      const a = id < 0 ? arcs[~id].slice().reverse() : arcs[id];
+      out.push(...(out.length ? a.slice(1) : a));
+    }
+    return out;
+  };
+  const shapes = [];
+  for (const g of obj.geometries || []) {
+    const polys = g.type === "Polygon" ? [g.arcs] : g.type === "MultiPolygon" ? g.arcs : [];
+    shapes.push({ name: (g.properties && g.properties.name) || "", rings: polys.flatMap((p) => p.map(ring)) });
+  }
+  return shapes;
+}
+
+function drawMap(box, places, world) {
   const W = 720, H = 360;
   const px = (lon) => ((lon + 180) / 360) * W;
   const py = (lat) => ((90 - lat) / 180) * H;
   const svg = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, id: "map-svg", role: "img" });
   svgEl("rect", { x: 0, y: 0, width: W, height: H, class: "map-bg" }, svg);
+  const land = svgEl("g", { class: "countries" }, svg);
+  for (const c of world || []) {
+    /* a ring that crosses the antimeridian is cut there (no line across the map) */
+    const d = c.rings.map((r) => r.map(([lon, lat], i) =>
+      (i === 0 || Math.abs(lon - r[i - 1][0]) > 180 ? "M" : "L") + `${px(lon).toFixed(1)},${py(lat).toFixed(1)}`).join("")).join("");
+    if (!d) continue;
+    const path = svgEl("path", { d, class: "country", "data-name": c.name }, land);
+    svgEl("title", {}, path).textContent = c.name;
+  }
   for (let lon = -180; lon <= 180; lon += 30) {
     svgEl("line", { x1: px(lon), y1: 0, x2: px(lon), y2: H, class: "graticule" }, svg);
   }
@@ -215,19 +321,20 @@ function drawMap(box, places) {
     svgEl("line", { x1: 0, y1: py(lat), x2: W, y2: py(lat), class: lat === 0 ? "equator" : "graticule" }, svg);
     if (lat > -90 && lat < 90) svgEl("text", { x: 3, y: py(lat) - 2 }, svg).textContent = `${lat}°`;
   }
-  const max = Math.max(1, ...places.map((p) => p.n));
-  for (const p of [...places].sort((a, b) => b.n - a.n)) {
-    const c = svgEl("circle", { cx: px(p.lon), cy: py(p.lat), r: 3 + 9 * Math.sqrt(p.n / max),
-      class: "pt", "data-name": p.name || "" }, svg);
+  const size = (p) => (p.stories == null ? p.n : p.stories);
+  const max = Math.max(1, ...places.map(size));
+  for (const p of [...places].sort((a, b) => size(b) - size(a))) {
+    const c = svgEl("circle", { cx: px(p.lon), cy: py(p.lat), r: 3 + 9 * Math.sqrt(size(p) / max),
+      class: "pt", "data-name": p.name || "", "data-stories": String(size(p)) }, svg);
     svgEl("title", {}, c).textContent =
-      `${p.name || "?"}${p.country ? " (" + p.country + ")" : ""}: ${p.n} event(s) — ${(p.types || []).join(", ")}`;
+      `${p.name || "?"}${p.country ? " (" + p.country + ")" : ""}: ${size(p)} stor${size(p) === 1 ? "y" : "ies"}, ${p.n} event mention(s) — ${(p.types || []).join(", ")}`;
   }
   box.innerHTML = places.length ? "" : `<div class="empty">No located events match.</div>`;
   box.appendChild(svg);
 }
 
 function drawNetwork(box, edges) {
-  if (!edges.length) { box.innerHTML = `<div class="empty">No events with both an actor and a target match.</div>`; return; }
+  if (!edges.length) { box.innerHTML = `<div class="empty">No links between named actors match (lower the minimum count?).</div>`; return; }
   const weight = new Map();
   for (const e of edges) {
     weight.set(e.source, (weight.get(e.source) || 0) + e.n);
@@ -254,11 +361,13 @@ function drawNetwork(box, edges) {
     const kind = e.conflict > e.cooperation ? "conf" : "coop";
     const dx = x2 - mx, dy = y2 - my, d = Math.hypot(dx, dy) || 1;
     const ex = x2 - (dx / d) * 7, ey = y2 - (dy / d) * 7;
+    const color = goldsteinColor(e.goldstein);
     const path = svgEl("path", { d: `M${x1},${y1} Q${mx},${my} ${ex},${ey}`, class: "edge " + kind,
-      "stroke-width": 1 + 5 * (e.n / maxN), "marker-end": `url(#arrow-${kind})`,
-      "data-source": e.source, "data-target": e.target }, svg);
+      "stroke-width": 1 + 5 * (e.n / maxN), "marker-end": `url(#arrow-${kind})`, stroke: color,
+      "data-source": e.source, "data-target": e.target, "data-goldstein": String(e.goldstein) }, svg);
     svgEl("title", {}, path).textContent =
-      `${e.source} → ${e.target}: ${e.n} event(s), ${e.cooperation} cooperation, ${e.conflict} conflict`;
+      `${e.source} → ${e.target}: ${e.n} event(s), ${e.cooperation} cooperation, ${e.conflict} conflict` +
+      (e.goldstein == null ? "" : `, mean Goldstein ${Number(e.goldstein).toFixed(1)}`);
   }
   for (const n of nodes) {
     const [x, y, a] = pos.get(n);
@@ -399,6 +508,80 @@ function focus(evId, scrollText) {
     if (el.dataset.ev.split(" ").includes(evId)) { el.classList.add("focus"); first = first || el; }
   });
   if (scrollText && first) first.scrollIntoView({ block: "center" });
+}
+
+/* ------------------------------------------------------------------ stories */
+
+async function showStories(params) {
+  view.innerHTML = filterForm(params) + `
+    <div class="card counts" id="story-counts"></div>
+    <section class="card"><h2>Stories over time, by type <span class="muted">(each real event counted once, on its first day)</span></h2><div id="story-timeline"></div></section>
+    <section class="card"><h2>Stories</h2><div id="stories"></div></section>`;
+  bindFilters(document.getElementById("filters"), "#/stories");
+  const flt = apiFilters(params);
+  setStatus("loading…");
+  const page = await api("/events", { ...flt, stories: "true", limit: 1000 });
+  const mentions = page.items.reduce((a, s) => a + s.n_mentions, 0);
+  document.getElementById("story-counts").innerHTML =
+    `<div><b id="n-stories">${page.total}</b>stories</div>` +
+    `<div><b>${mentions}</b>event mentions in them</div>` +
+    `<div><b>${page.items.filter((s) => s.n_sources > 1).length}</b>reported by several outlets</div>`;
+  const counts = new Map();
+  for (const s of page.items) {
+    if (!s.first_day) continue;
+    const k = `${s.first_day}|${s.type}`;
+    counts.set(k, (counts.get(k) || 0) + 1);
+  }
+  drawTimeline(document.getElementById("story-timeline"),
+    [...counts.entries()].map(([k, n]) => { const [day, type] = k.split("|"); return { day, type, n }; }));
+  const box = document.getElementById("stories");
+  if (!page.items.length) { box.innerHTML = `<div class="empty">No stories match.</div>`; setStatus(""); return; }
+  const items = [...page.items].sort((a, b) => b.n_sources - a.n_sources || b.n_mentions - a.n_mentions ||
+    String(a.first_day).localeCompare(String(b.first_day)) || a.story - b.story);
+  box.innerHTML = `<table id="stories-table"><thead><tr><th>days</th><th>type</th><th>what</th><th>where</th>
+    <th>mentions</th><th>articles</th><th>outlets</th></tr></thead><tbody>${items.map((s) => `
+    <tr class="story" data-story="${esc(s.story)}"><td class="nowrap">${esc(s.first_day || "")}${s.last_day && s.last_day !== s.first_day ? " – " + esc(s.last_day) : ""}</td>
+      <td><i class="sw" data-type="${esc(s.type)}"></i> ${esc(s.type)}</td>
+      <td>${esc([s.actor_name, s.trigger_text, s.target_name].filter(Boolean).join(" · "))}</td>
+      <td>${esc(s.location_name || "")}${s.location_country ? ` <span class="muted">${esc(s.location_country)}</span>` : ""}</td>
+      <td>${s.n_mentions}</td><td>${s.n_articles}</td><td>${s.n_sources}</td></tr>
+    <tr class="story-detail" id="story-${esc(s.story)}" hidden><td colspan="7"></td></tr>`).join("")}</tbody></table>
+    ${page.total > page.items.length ? `<p class="muted">first ${page.items.length} of ${page.total} stories; narrow the filters.</p>` : ""}`;
+  box.querySelectorAll("i.sw[data-type]").forEach((el) => { el.style.background = typeColor(el.dataset.type); });
+  box.querySelectorAll("tr.story").forEach((tr) => tr.addEventListener("click", () => toggleStory(tr.dataset.story)));
+  const open = params.get("story");
+  if (open) await toggleStory(open);
+  setStatus("");
+}
+
+/* A story's mentions side by side: one card per mention (outlet, article, sentence with the
+   trigger, actor, target and place highlighted). */
+async function toggleStory(id) {
+  const row = document.getElementById("story-" + id);
+  if (!row) return;
+  if (!row.hidden) { row.hidden = true; return; }
+  const page = await api("/events", { cluster: id, factuality: "any", limit: 200 });
+  const cards = page.items.map((e) => {
+    const spans = [];
+    const s0 = e.sentence_start;
+    if (e.trigger_start != null) spans.push({ s: e.trigger_start - s0, e: e.trigger_end - s0, cls: "trigger", extra: "trigger" });
+    const sentence = e.sentence || "";
+    const find = (text, cls) => {
+      if (!text) return;
+      const i = sentence.indexOf(text);
+      if (i >= 0) spans.push({ s: i, e: i + text.length, cls, extra: cls });
+    };
+    find(e.actor_text || e.actor_name, "actor");
+    find(e.target_text || e.target_name, "target");
+    find(e.location_name, "place");
+    return `<div class="mention" data-article="${esc(e.article_id)}" data-event="${esc(e.event_id)}">
+      <div class="head"><b>${esc(e.article_source || "unknown outlet")}</b> <span class="muted">${esc(e.day || "")}</span></div>
+      <div class="sentence">${highlightedText(sentence, spans)}</div>
+      <div class="muted"><a href="#/article/${encodeURIComponent(e.article_id)}?ev=${encodeURIComponent(e.event_id)}">${esc(e.article_title || e.article_id.slice(0, 8))}</a>
+        · ${esc(e.factuality)} · conf. ${e.confidence == null ? "–" : Number(e.confidence).toFixed(2)}</div></div>`;
+  }).join("");
+  row.querySelector("td").innerHTML = `<div class="mentions">${cards}</div>`;
+  row.hidden = false;
 }
 
 /* ------------------------------------------------------------------ paste */
