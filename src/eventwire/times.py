@@ -126,6 +126,10 @@ class Lexicon:
     narrative_offsets: frozenset[str]
     narrative_relatives: frozenset[str]
     adjective_only: frozenset[str]
+    prospective_heads: frozenset[str]
+    military_clock_suffix: tuple[str, ...]
+    narrative_anchor_units: frozenset[str]
+    narrative_days: dict[str, int]
     patterns: _Patterns = field(init=False, repr=False, compare=False)
     abbreviations: frozenset[str] = field(init=False, repr=False, compare=False)
     vocabulary: frozenset[str] = field(init=False, repr=False, compare=False)
@@ -169,7 +173,12 @@ class _Patterns:
         pod = _alt(lx.parts_of_day)
         ordn = r"(?:\d{1,2}(?:st|nd|rd|th)?)"
         year = r"(?:1\d{3}|2\d{3})"
-        clock = rf"(?:\d{{1,2}}(?::\d{{2}})?\s*{_alt([k for k, v in lx.clock_suffix.items() if v])}(?!\w)|\d{{1,2}}:\d{{2}}|{_alt(lx.time_words)})"
+        ampm = _alt([k for k, v in lx.clock_suffix.items() if v])
+        clock = (
+            rf"(?:\d{{1,2}}(?:[:.]?\d{{2}})?\s*{ampm}(?!\w)|\d{{1,2}}:\d{{2}}"
+            rf"|(?:[01]\d|2[0-3])[0-5]\d\s*{_alt(lx.military_clock_suffix)}\.?(?!\w)"
+            rf"|{_alt(lx.time_words)})"
+        )
         parts = [
             # numeric dates
             r"\d{4}-\d{2}-\d{2}",
@@ -272,6 +281,10 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
             narrative_offsets=frozenset(raw["narrative_offsets"]),
             narrative_relatives=frozenset(raw["narrative_relatives"]),
             adjective_only=frozenset(raw["adjective_only"]),
+            prospective_heads=frozenset(raw["prospective_heads"]),
+            military_clock_suffix=tuple(raw["military_clock_suffix"]),
+            narrative_anchor_units=frozenset(raw["narrative_anchor_units"]),
+            narrative_days={k: int(v) for k, v in raw["narrative_days"].items()},
         )
     except KeyError as exc:
         raise DataFileError(where, f"missing entry {exc.args[0]!r}") from exc
@@ -546,7 +559,7 @@ def normalize(
     pubdate: date | None = None,
     tense: Tense = None,
     *,
-    refs: bool = False,
+    refs: bool = True,
 ) -> tuple[bool, str | None, TimeType]:
     """Normalize one temporal expression.
 
@@ -633,6 +646,18 @@ def _set(s: str, ctx: _Ctx) -> _Result | None:
     return _Result(None, "SET")
 
 
+def _clock_colon(s: str, lx: Lexicon) -> str:
+    """Compact and dotted clock times with the colon put in: "1030 am", "10.30 pm" →
+    "10:30 am", "10:30 pm"; military "1430 hrs" → "14:30" (a bare "1030" stays a year)."""
+    ampm = _alt([k for k, v in lx.clock_suffix.items() if v])
+    s = re.sub(rf"(?<![\d:.])(\d{{1,2}})\.?(\d{{2}})(?=\s*{ampm}(?!\w))", r"\1:\2", s)
+    return re.sub(
+        rf"(?<![\d:.])([01]\d|2[0-3])([0-5]\d)\s*{_alt(lx.military_clock_suffix)}\.?(?!\w)",
+        r"\1:\2",
+        s,
+    )
+
+
 def _clock(s: str, ctx: _Ctx) -> _Result | None:
     """Clock times ("10 a.m.", "3:30 pm Friday", "noon") and parts of the day ("Monday night")."""
     lx = ctx.lx
@@ -641,6 +666,7 @@ def _clock(s: str, ctx: _Ctx) -> _Result | None:
     for tz in lx.time_zones:
         if tz in s:  # (the pattern needs the zone's letters as they are)
             s = re.sub(rf"\s*\(?\b{re.escape(tz)}\b\)?", "", s).strip()
+    s = _clock_colon(s, lx)
     hhmm: str | None = None
     rest = s
     word = re.search(rf"\b{_alt(lx.time_words)}\b", s)
@@ -1043,18 +1069,21 @@ def _tense(doc: Doc, start: int, end: int) -> Tense:
         return None
     tok: Token = span.root
     for _ in range(8):
-        if (
-            tok.pos_ in ("VERB", "AUX")
-            and tok.i not in range(span.start, span.end)
-            and not (tok.dep_ in ("acl", "amod") and tok.tag_ == "VBN")  # "shares tendered by"
-        ):
-            break
+        if tok.pos_ in ("VERB", "AUX") and tok.i not in range(span.start, span.end):
+            if not (tok.dep_ in ("acl", "amod") and tok.tag_ == "VBN"):
+                break
+            if tok.lemma_.lower() in lx.future_heads:
+                return "future"  # "the vote, scheduled for Thursday": a plan, whatever the clause
+            # else "shares tendered by ...": the participle only describes a noun
         if tok.head.i == tok.i:
             break
         tok = tok.head
     if tok.pos_ not in ("VERB", "AUX"):
         return None
     auxes = [c for c in tok.children if c.dep_ in ("aux", "auxpass")]
+    if not auxes and tok.dep_ == "conj" and tok.head.pos_ in ("VERB", "AUX"):
+        # "will fly to Paris and meet Macron on Friday": a conjoined verb shares the auxiliary
+        auxes = [c for c in tok.head.children if c.dep_ in ("aux", "auxpass")]
     if any(a.lower_ in lx.future_aux for a in auxes):
         if any(a.lemma_ == "have" for a in auxes):
             return None  # "would have met on Friday", "will have left by Monday"
@@ -1064,6 +1093,12 @@ def _tense(doc: Doc, start: int, end: int) -> Tense:
         if head.lemma_.lower() in lx.future_heads or head.lower_ in lx.future_heads:
             # "is due to expire Friday": future; "had been due to expire Friday": unknown
             return None if _past_marked(head, lx) else "future"
+        if head.lemma_.lower() in lx.prospective_heads:
+            # "threatened to strike on Friday", "vowed to return next month": the act
+            # comes after the threat or promise, which is recent news
+            return "future"
+        if head.pos_ in ("NOUN", "PROPN") and head.head.pos_ in ("VERB", "AUX"):
+            head = head.head  # "announced an agreement to acquire the bank in January"
         hauxes = [c for c in head.children if c.dep_ in ("aux", "auxpass")]
         if any(a.lower_ in lx.future_aux for a in hauxes):
             return "future"
@@ -1251,7 +1286,7 @@ def _split_points(text: str, s: int, e: int, lx: Lexicon) -> list[list[tuple[int
 
 
 def find_times(
-    doc: Doc | None, pubdate: date | None = None, *, refs: bool = False
+    doc: Doc | None, pubdate: date | None = None, *, refs: bool = True
 ) -> list[record.Time]:
     """Every temporal expression of ``doc``, normalized against ``pubdate``.
 
@@ -1290,6 +1325,7 @@ def _find_times(doc: Doc, pubdate: date | None, refs: bool, lx: Lexicon) -> list
     try:
         _anchor_clock_times(doc, out, pub)
         _align_year_offsets(doc, out, pub, lx)
+        _anchor_narrative_offsets(out, pub, lx)
     except Exception:
         log.exception("time anchoring failed")
     return out
@@ -1345,6 +1381,73 @@ def _align_year_offsets(doc: Doc, times: list[record.Time], pub: date | None, lx
 
 _DAY_VALUE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
+#: How far back (characters) a story-relative expression ("three days later", "the next
+#: day") looks for the day it counts from.
+NARRATIVE_ANCHOR_CONTEXT = 1500
+
+
+def _narrative_step(text: str, lx: Lexicon) -> tuple[float, str] | None:
+    """(signed amount, unit) of an expression counted from a time in the story: "three
+    days later" (3, D), "a full day earlier" (-1, D), "hours later" (0, TH), "the next
+    day" (1, D), "that day" (0, D); None for anything else."""
+    s = _clean(text, lx)
+    s = re.sub(r"^(?:not|just|only|some|about|nearly|almost|barely) ", "", s)
+    if s in lx.narrative_days:
+        return float(lx.narrative_days[s]), "D"
+    words = [*lx.narrative_offsets, "earlier"]
+    m = re.fullmatch(rf"(?:the )?(?:(.+?) )?(\S+) ({_alt(words)})", s)
+    if not m:
+        return None
+    unit = _unit(m.group(2), lx)
+    if unit not in lx.narrative_anchor_units:
+        return None
+    qty = (m.group(1) or "").split()
+    while qty and qty[-1] in lx.unit_adjectives:
+        qty.pop()  # "a full day later"
+    if not qty:
+        if not m.group(2).endswith("s") or not unit.startswith("T"):
+            return None
+        n: float | None = 0.0  # "hours later": the same day
+    else:
+        n = _number(" ".join(qty), lx)
+        if n is None:
+            return (0.0, unit) if unit.startswith("T") and " ".join(qty) in lx.vague_numbers else None
+    sign = -1 if m.group(3) in ("earlier", "before") else 1
+    return sign * n, unit
+
+
+def _anchor_narrative_offsets(times: list[record.Time], pub: date | None, lx: Lexicon) -> None:
+    """Story-relative expressions count from the last day the text named before them, not
+    from the publication date: "... on Friday. Three days later, they withdrew" → Monday;
+    "A day earlier" → the day before that day. A day after the publication date is no
+    anchor for a past narrative; with no anchor the value is left as it was."""
+    for i, t in enumerate(times):
+        step = _narrative_step(t.text, lx)
+        if step is None:
+            continue
+        anchor: date | None = None
+        for o in reversed(times[:i]):
+            if o.span[0] < t.span[0] - NARRATIVE_ANCHOR_CONTEXT:
+                break
+            if not o.value or not _DAY_VALUE.match(o.value) or _narrative_step(o.text, lx):
+                continue
+            try:
+                day = date.fromisoformat(o.value[:10])
+            except ValueError:
+                continue
+            if pub is not None and day > pub:
+                continue  # "ahead of next Tuesday's primary" does not anchor the story
+            anchor = day
+            break
+        if anchor is None:
+            continue
+        n, unit = step
+        days = n * 7 if unit == "W" else n if unit == "D" else 0
+        if days != int(days):
+            continue
+        value = (anchor + timedelta(days=int(days))).isoformat()
+        times[i] = t.model_copy(update={"value": value, "type": "DATE"})
+
 
 def _anchor_clock_times(doc: Doc, times: list[record.Time], pub: date | None) -> None:
     """A clock time with no day of its own ("at 10 a.m.") takes the day of the nearest
@@ -1355,7 +1458,7 @@ def _anchor_clock_times(doc: Doc, times: list[record.Time], pub: date | None) ->
     for i, t in enumerate(times):
         if t.type != "TIME" or not t.value or not t.value.startswith(day + "T"):
             continue
-        if normalize(t.text, None)[1] is not None or re.search(
+        if normalize(t.text, None, refs=False)[1] is not None or re.search(
             r"\b(?:today|tonight|this)\b", t.text, re.I
         ):
             continue  # the expression names its own day
@@ -1634,13 +1737,13 @@ def is_explicit(time: record.Time) -> bool:
     Events use it for ``date_source`` ("explicit" or "relative")."""
     if not isinstance(time, record.Time) or time.value is None:
         return False
-    return normalize(time.text, None)[1] is not None
+    return normalize(time.text, None, refs=False)[1] is not None
 
 
 # --------------------------------------------------------------------------- pipeline
 
 
-@Language.factory("eventwire_times", default_config={"refs": False})
+@Language.factory("eventwire_times", default_config={"refs": True})
 def make_times_component(nlp: Language, name: str, refs: bool) -> TimesComponent:
     """spaCy factory of the times stage (sets ``doc._.times``)."""
     return TimesComponent(refs=refs)
@@ -1649,7 +1752,7 @@ def make_times_component(nlp: Language, name: str, refs: bool) -> TimesComponent
 class TimesComponent:
     """Sets ``doc._.times`` from the entities and ``doc._.article.date``."""
 
-    def __init__(self, refs: bool = False) -> None:
+    def __init__(self, refs: bool = True) -> None:
         register_extensions()
         self.refs = refs
 
@@ -1670,5 +1773,5 @@ def add_to_pipeline(nlp: Language, config: dict[str, Any] | None = None) -> None
         return
     cfg = dict(config or {})
     sub = cfg.get("times", cfg)
-    refs = bool(sub.get("refs", False)) if isinstance(sub, dict) else False
+    refs = bool(sub.get("refs", True)) if isinstance(sub, dict) else True
     nlp.add_pipe("eventwire_times", last=True, config={"refs": refs})

@@ -1300,7 +1300,13 @@ def _bounds_interval(text: str, t: Time) -> bool:
 
 def _is_point(t: Time) -> bool:
     """A time that dates an action: a calendar date or time, not a duration or a set."""
-    return bool(t.value) and t.type in ("DATE", "TIME") and not str(t.value).startswith(("P", "X"))
+    value = str(t.value or "")
+    return (
+        bool(value)
+        and t.type in ("DATE", "TIME")
+        and not value.startswith(("P", "X"))
+        and not value.endswith("_REF")  # PRESENT_REF, FUTURE_REF: no calendar date
+    )
 
 
 def _is_verbal(token: Token) -> bool:
