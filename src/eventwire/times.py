@@ -130,6 +130,7 @@ class Lexicon:
     military_clock_suffix: tuple[str, ...]
     narrative_anchor_units: frozenset[str]
     narrative_days: dict[str, int]
+    relation_words: frozenset[str]
     patterns: _Patterns = field(init=False, repr=False, compare=False)
     abbreviations: frozenset[str] = field(init=False, repr=False, compare=False)
     vocabulary: frozenset[str] = field(init=False, repr=False, compare=False)
@@ -285,6 +286,7 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
             military_clock_suffix=tuple(raw["military_clock_suffix"]),
             narrative_anchor_units=frozenset(raw["narrative_anchor_units"]),
             narrative_days={k: int(v) for k, v in raw["narrative_days"].items()},
+            relation_words=frozenset(raw["relation_words"]),
         )
     except KeyError as exc:
         raise DataFileError(where, f"missing entry {exc.args[0]!r}") from exc
@@ -1308,14 +1310,43 @@ def find_times(
         _DOC_CACHE.reset(token)
 
 
+#: Without a publication date, an explicit full date within this many characters of the
+#: start (a dateline, a page timestamp) stands in for it.
+TEXT_DATE_CHARS = 400
+
+
 def _find_times(doc: Doc, pubdate: date | None, refs: bool, lx: Lexicon) -> list[record.Time]:
     pub = valid_pubdate(pubdate)
-    out: list[record.Time] = []
     try:
         cands = _candidates(doc, lx)
     except Exception:
         log.exception("time candidate search failed")
         return []
+    out = _normalize_all(doc, cands, pub, refs, lx)
+    if pub is None:
+        # no publication date: relative times count from the date the page prints first
+        first = next(
+            (t for t in out if t.value and t.span[0] < TEXT_DATE_CHARS and _full_date(t.value)),
+            None,
+        )
+        if first is not None:
+            out = _normalize_all(doc, cands, date.fromisoformat(first.value[:10]), refs, lx)
+    return out
+
+
+def _full_date(value: str) -> bool:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}(?:T.*)?", value):
+        return False
+    try:
+        return valid_pubdate(date.fromisoformat(value[:10])) is not None
+    except ValueError:
+        return False
+
+
+def _normalize_all(
+    doc: Doc, cands: list[_Candidate], pub: date | None, refs: bool, lx: Lexicon
+) -> list[record.Time]:
+    out: list[record.Time] = []
     for cand in cands:
         try:
             out.extend(_resolve(doc, cand, pub, refs, lx))
@@ -1394,7 +1425,7 @@ def _narrative_step(text: str, lx: Lexicon) -> tuple[float, str] | None:
     s = re.sub(r"^(?:not|just|only|some|about|nearly|almost|barely) ", "", s)
     if s in lx.narrative_days:
         return float(lx.narrative_days[s]), "D"
-    words = [*lx.narrative_offsets, "earlier"]
+    words = [w for w in lx.narrative_offsets if w not in lx.relation_words] + ["earlier"]
     m = re.fullmatch(rf"(?:the )?(?:(.+?) )?(\S+) ({_alt(words)})", s)
     if not m:
         return None
@@ -1670,6 +1701,67 @@ def _time_tokens(doc: Doc, t: record.Time, n_chars: int) -> Span | None:
     return doc.char_span(s, e, alignment_mode="expand")
 
 
+def _relation_word(tok: Token, span: Span, lx: Lexicon) -> bool:
+    """A preposition of temporal relation on the way up from a time ("ahead of Tuesday's
+    primary", "after Friday's attack"): the time dates the noun it introduces, and an
+    event above it happened before or after, not then."""
+    if span.start <= tok.i < span.end or tok.lower_ not in lx.relation_words:
+        return False
+    return tok.dep_ in ("prep", "advmod", "mark") and tok.i < span.start
+
+
+def governed_elsewhere(trigger: Token, time: record.Time) -> bool:
+    """True when ``time`` belongs to another clause than the event ``trigger``: its
+    governing verb is neither the trigger nor above it ("deployed where rebels had hid
+    in 1992", "pledged to join protests this summer"), or a preposition of temporal
+    relation puts it on another event ("ahead of Tuesday's primary")."""
+    if not isinstance(trigger, Token) or not isinstance(time, record.Time):
+        return False
+    lx = load_lexicon()
+    doc = trigger.doc
+    span = _time_tokens(doc, time, len(text_of(doc)))
+    if span is None or len(span) == 0:
+        return False
+    above = {t.i for t in trigger.ancestors}
+    cur = span.root
+    for steps in range(40):
+        if cur.i == trigger.i:
+            return False
+        if _relation_word(cur, span, lx):
+            return True
+        if steps > 0 and cur.pos_ in ("VERB", "AUX") and not (span.start <= cur.i < span.end):
+            # a subordinate clause of its own; a participle ("held on Friday") attaches
+            # too loosely in the parse to tell
+            return cur.i not in above and _own_clause(cur) and not _describes(cur, trigger)
+        if cur.head.i == cur.i:
+            return False
+        cur = cur.head
+    return False
+
+
+def _own_clause(verb: Token) -> bool:
+    """A subordinate clause with its own event: relative and complement clauses, an
+    infinitive ("to join protests this summer"), a clause with a subject or a finite verb,
+    a gerund after a preposition ("from entering the city on Friday"); not a bare
+    participle that dates the main clause ("beginning on July 9")."""
+    if verb.dep_ in ("relcl", "ccomp", "pcomp"):
+        return True
+    if verb.dep_ not in ("xcomp", "advcl"):
+        return False
+    kids = list(verb.children)
+    return (
+        verb.tag_ in ("VBD", "VBZ", "VBP", "MD")
+        or any(c.dep_ in ("nsubj", "nsubjpass", "mark") for c in kids)
+        or any(c.dep_ == "aux" and c.lower_ == "to" for c in kids)
+    )
+
+
+def _describes(verb: Token, noun: Token) -> bool:
+    """A participle or relative clause on the event noun: "a meeting held on Friday",
+    "the attack, which happened on Friday"."""
+    return verb.head.i == noun.i and verb.dep_ in ("acl", "relcl") and verb.i != noun.i
+
+
 def linked_time(trigger: Token, times: list[record.Time]) -> record.Time | None:
     """The time expression syntactically attached to an event ``trigger``.
 
@@ -1686,6 +1778,7 @@ def linked_time(trigger: Token, times: list[record.Time]) -> record.Time | None:
     """
     if not isinstance(trigger, Token) or not times:
         return None
+    lx = load_lexicon()
     doc = trigger.doc
     n_chars = len(text_of(doc))
     sent_start, sent_end = _sent_bounds(doc, trigger.idx)
@@ -1713,8 +1806,12 @@ def linked_time(trigger: Token, times: list[record.Time]) -> record.Time | None:
             if cur.i == trigger.i:
                 rank = (0, steps, 0)
                 break
+            if _relation_word(cur, span, lx):
+                break  # "gathered ahead of next Tuesday's primary": the primary's date
             if steps > 0 and cur.pos_ in ("VERB", "AUX") and not (span.start <= cur.i < span.end):
-                if cur.i in ancestors:
+                if _describes(cur, trigger):
+                    rank = (0, steps, 0)  # "a meeting held on Friday"
+                elif cur.i in ancestors:
                     rank = (1, ancestors[cur.i], 0)
                 break
             if cur.head.i == cur.i:

@@ -9,13 +9,24 @@ whose date came only from the publication date takes the date stated in another
 mention ("killed ... on Friday"), likewise a missing or dateline-only place,
 and a missing actor. Each filled value says so (``date_source`` /
 ``location_source`` = ``coreference``).
+
+Dates travel further than places and actors: a mention still dated only by the
+publication date takes the date of another mention of the same action, the same
+type and trigger word with no conflicting argument ("the shootings" → "the
+Monday morning shootings"; ``share_dates``); failing that, the story's day
+(``story_day``: the first day named in the text in the week before publication,
+"... said on Wednesday" in a Friday paper), since an undated report in a news
+article is about the day of the news, not the day of printing.
 """
 
 from __future__ import annotations
 
+import re
+from datetime import date, timedelta
+
 from spacy.tokens import Doc
 
-from ..record import Actor, Event
+from ..record import Actor, Event, Time
 
 
 def _conflict(a: Actor | None, b: Actor | None) -> bool:
@@ -96,3 +107,93 @@ def link_mentions(events: list[Event], doc: Doc | None = None) -> None:
                 src = acted[0].actor
                 assert src is not None
                 ev.actor = src.model_copy(update={"text": ev.actor.text if ev.actor else src.text})
+    share_dates(events, doc)
+    story_day(events, doc)
+
+
+def _lemma(ev: Event, doc: Doc | None) -> str:
+    if doc is None:
+        return ev.trigger.text.lower()
+    span = doc.char_span(ev.trigger.span[0], ev.trigger.span[1], alignment_mode="expand")
+    if span is None or not len(span):
+        return ev.trigger.text.lower()
+    return str(span[0].lemma_).lower()
+
+
+def share_dates(events: list[Event], doc: Doc | None = None) -> None:
+    """A mention with only the publication date takes the date given in its sentence to
+    another mention of the same action (same type and trigger word, same factuality class,
+    no conflicting actor or target), the nearest one, earlier mentions first."""
+    lemmas = [_lemma(ev, doc) for ev in events]
+    dated = [i for i, ev in enumerate(events) if ev.date_source in ("explicit", "relative")]
+    if not dated:
+        return
+    for i, ev in enumerate(events):
+        if ev.date_source not in (None, "article"):
+            continue
+        best: tuple[tuple[int, int], Event] | None = None
+        for j in dated:
+            other = events[j]
+            if (
+                other.type != ev.type
+                or lemmas[j] != lemmas[i]
+                or (other.factuality == "asserted") != (ev.factuality == "asserted")
+                or _conflict(ev.actor, other.actor)
+                or _conflict(ev.target, other.target)
+            ):
+                continue
+            gap = ev.trigger.span[0] - other.trigger.span[0]
+            key = (0 if gap > 0 else 1, abs(gap))
+            if best is None or key < best[0]:
+                best = (key, other)
+        if best is not None:
+            ev.date, ev.date_source = best[1].date, "coreference"
+
+
+#: How many days before publication the story's day may lie.
+STORY_DAYS = 7
+
+_DAY = re.compile(r"(\d{4}-\d{2}-\d{2})")
+
+
+def _story_day(doc: Doc, pub: date) -> Time | None:
+    """The first day the text names in the week before ``pub`` (not inside a quote)."""
+    quotes = [
+        q.span for q in (getattr(doc._, "quotes", None) or []) if getattr(q, "kind", "") == "direct"
+    ]
+    for t in getattr(doc._, "times", None) or []:
+        m = _DAY.match(t.value or "")
+        if not m or t.type not in ("DATE", "TIME"):
+            continue
+        if any(a <= t.span[0] < b for a, b in quotes):
+            continue
+        try:
+            day = date.fromisoformat(m.group(1))
+        except ValueError:
+            continue
+        if pub - timedelta(days=STORY_DAYS) <= day <= pub:
+            return t
+    return None
+
+
+def story_day(events: list[Event], doc: Doc | None) -> None:
+    """Asserted mentions still dated by the publication date take the story's day."""
+    if doc is None:
+        return
+    pub = getattr(getattr(doc._, "article", None), "date", None)
+    if not isinstance(pub, date):
+        return
+    undated = [e for e in events if e.date_source == "article" and e.factuality == "asserted"]
+    if not undated:
+        return
+    t = _story_day(doc, pub)
+    if t is None or t.value is None:
+        return
+    from ..times import is_explicit
+
+    value = t.value[:10]
+    if value == pub.isoformat():
+        return
+    for ev in undated:
+        ev.date, ev.date_source = value, "explicit" if is_explicit(t) else "relative"
+
