@@ -1701,6 +1701,27 @@ def _time_tokens(doc: Doc, t: record.Time, n_chars: int) -> Span | None:
     return doc.char_span(s, e, alignment_mode="expand")
 
 
+def _day_or_finer(t: record.Time) -> bool:
+    return bool(t.value and _DAY_VALUE.match(t.value))
+
+
+def _event_ancestors(trigger: Token, lx: Lexicon, stop: bool = True) -> dict[int, int]:
+    """The trigger's heads (token index → steps up), with ``stop`` only up to a
+    preposition of temporal relation: in "the email was sent at 7:19 p.m., three hours
+    after the attack" the attack is not at the time of "sent" (a year or a month still
+    holds both: "in 2012 she was arrested after entering the venue")."""
+    ancestors: dict[int, int] = {}
+    tok = trigger
+    for steps in range(1, 40):
+        if tok.head.i == tok.i:
+            break
+        if stop and tok is not trigger and tok.lower_ in lx.relation_words and tok.dep_ == "prep":
+            break
+        tok = tok.head
+        ancestors.setdefault(tok.i, steps)
+    return ancestors
+
+
 def _relation_word(tok: Token, span: Span, lx: Lexicon) -> bool:
     """A preposition of temporal relation on the way up from a time ("ahead of Tuesday's
     primary", "after Friday's attack"): the time dates the noun it introduces, and an
@@ -1722,7 +1743,7 @@ def governed_elsewhere(trigger: Token, time: record.Time) -> bool:
     span = _time_tokens(doc, time, len(text_of(doc)))
     if span is None or len(span) == 0:
         return False
-    above = {t.i for t in trigger.ancestors}
+    above = set(_event_ancestors(trigger, lx, _day_or_finer(time)))
     cur = span.root
     for steps in range(40):
         if cur.i == trigger.i:
@@ -1732,7 +1753,11 @@ def governed_elsewhere(trigger: Token, time: record.Time) -> bool:
         if steps > 0 and cur.pos_ in ("VERB", "AUX") and not (span.start <= cur.i < span.end):
             # a subordinate clause of its own; a participle ("held on Friday") attaches
             # too loosely in the parse to tell
-            return cur.i not in above and _own_clause(cur) and not _describes(cur, trigger)
+            if cur.i in above:
+                return False
+            if any(a.i == cur.i for a in trigger.ancestors):
+                return True  # above a temporal relation: "sent at 7:19, hours after the attack"
+            return _own_clause(cur) and not _describes(cur, trigger)
         if cur.head.i == cur.i:
             return False
         cur = cur.head
@@ -1782,13 +1807,8 @@ def linked_time(trigger: Token, times: list[record.Time]) -> record.Time | None:
     doc = trigger.doc
     n_chars = len(text_of(doc))
     sent_start, sent_end = _sent_bounds(doc, trigger.idx)
-    ancestors: dict[int, int] = {}
-    tok = trigger
-    for steps in range(1, 40):
-        if tok.head.i == tok.i:
-            break
-        tok = tok.head
-        ancestors.setdefault(tok.i, steps)
+    near = _event_ancestors(trigger, lx)
+    far = _event_ancestors(trigger, lx, False)
     best: tuple[tuple[int, int, int], record.Time] | None = None
     for t in times:
         if not isinstance(t, record.Time):
@@ -1801,6 +1821,7 @@ def linked_time(trigger: Token, times: list[record.Time]) -> record.Time | None:
         if span.start <= trigger.i < span.end:
             continue
         rank: tuple[int, int, int] | None = None
+        ancestors = near if _day_or_finer(t) else far
         cur = span.root
         for steps in range(40):
             if cur.i == trigger.i:

@@ -157,7 +157,10 @@ _DAY = re.compile(r"(\d{4}-\d{2}-\d{2})")
 
 
 def _story_day(doc: Doc, pub: date) -> Time | None:
-    """The first day the text names in the week before ``pub`` (not inside a quote)."""
+    """The first day the text names in the week before ``pub`` (not inside a quote, and
+    not a printed date of publication: a dateline or page timestamp)."""
+    from ..times import is_explicit
+
     quotes = [
         q.span for q in (getattr(doc._, "quotes", None) or []) if getattr(q, "kind", "") == "direct"
     ]
@@ -171,9 +174,27 @@ def _story_day(doc: Doc, pub: date) -> Time | None:
             day = date.fromisoformat(m.group(1))
         except ValueError:
             continue
+        if day == pub and is_explicit(t):
+            continue  # "This story is from March 4, 2002": the paper's date, not the news
         if pub - timedelta(days=STORY_DAYS) <= day <= pub:
             return t
     return None
+
+
+def _present_tense(doc: Doc, ev: Event) -> bool:
+    """A trigger in the present ("the buildup continues", "is meeting"): the state holds
+    on the day of publication."""
+    span = doc.char_span(ev.trigger.span[0], ev.trigger.span[1], alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    tok = span[0]
+    if tok.tag_ in ("VBZ", "VBP"):
+        return True
+    if tok.tag_ == "VBG":
+        return any(c.dep_ == "aux" and c.tag_ in ("VBZ", "VBP") for c in tok.children)
+    if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ in ("nsubj", "nsubjpass"):
+        return tok.head.tag_ in ("VBZ", "VBP")  # "the buildup continues"
+    return False
 
 
 def story_day(events: list[Event], doc: Doc | None) -> None:
@@ -183,7 +204,11 @@ def story_day(events: list[Event], doc: Doc | None) -> None:
     pub = getattr(getattr(doc._, "article", None), "date", None)
     if not isinstance(pub, date):
         return
-    undated = [e for e in events if e.date_source == "article" and e.factuality == "asserted"]
+    undated = [
+        e for e in events
+        if e.date_source == "article" and e.factuality == "asserted"
+        and not _present_tense(doc, e)
+    ]  # fmt: skip
     if not undated:
         return
     t = _story_day(doc, pub)
