@@ -1311,8 +1311,10 @@ def find_times(
 
 
 #: Without a publication date, an explicit full date within this many characters of the
-#: start (a dateline, a page timestamp) stands in for it.
+#: start, on a line with at most ``TEXT_DATE_LINE`` other characters (a dateline, a page
+#: timestamp: "Published on July 25, 2005."), stands in for it.
 TEXT_DATE_CHARS = 400
+TEXT_DATE_LINE = 40
 
 
 def _find_times(doc: Doc, pubdate: date | None, refs: bool, lx: Lexicon) -> list[record.Time]:
@@ -1325,13 +1327,24 @@ def _find_times(doc: Doc, pubdate: date | None, refs: bool, lx: Lexicon) -> list
     out = _normalize_all(doc, cands, pub, refs, lx)
     if pub is None:
         # no publication date: relative times count from the date the page prints first
+        text = text_of(doc)
         first = next(
-            (t for t in out if t.value and t.span[0] < TEXT_DATE_CHARS and _full_date(t.value)),
+            (
+                t for t in out
+                if t.value and t.span[0] < TEXT_DATE_CHARS and _full_date(t.value)
+                and _line_length(text, t.span[0]) - len(t.text) <= TEXT_DATE_LINE
+            ),
             None,
-        )
-        if first is not None:
+        )  # fmt: skip
+        if first is not None and first.value:
             out = _normalize_all(doc, cands, date.fromisoformat(first.value[:10]), refs, lx)
     return out
+
+
+def _line_length(text: str, pos: int) -> int:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return (len(text) if end < 0 else end) - start
 
 
 def _full_date(value: str) -> bool:
@@ -1442,9 +1455,11 @@ def _narrative_step(text: str, lx: Lexicon) -> tuple[float, str] | None:
     else:
         n = _number(" ".join(qty), lx)
         if n is None:
-            return (0.0, unit) if unit.startswith("T") and " ".join(qty) in lx.vague_numbers else None
+            return (
+                (0.0, unit) if unit.startswith("T") and " ".join(qty) in lx.vague_numbers else None
+            )
     sign = -1 if m.group(3) in ("earlier", "before") else 1
-    return sign * n, unit
+    return sign * (n or 0.0), unit
 
 
 def _anchor_narrative_offsets(times: list[record.Time], pub: date | None, lx: Lexicon) -> None:
@@ -1855,6 +1870,8 @@ def is_explicit(time: record.Time) -> bool:
     Events use it for ``date_source`` ("explicit" or "relative")."""
     if not isinstance(time, record.Time) or time.value is None:
         return False
+    if _narrative_step(time.text, load_lexicon()) is not None:
+        return False  # "three days later": counted from another time of the story
     return normalize(time.text, None, refs=False)[1] is not None
 
 

@@ -221,4 +221,3 @@ def story_day(events: list[Event], doc: Doc | None) -> None:
         return
     for ev in undated:
         ev.date, ev.date_source = value, "explicit" if is_explicit(t) else "relative"
-
