@@ -279,10 +279,14 @@ def test_doc_without_parse_or_entities() -> None:
 
 @pytest.mark.parametrize("pub", [None, date(1850, 5, 1), date(2999, 1, 1), "not a date", 20200106])
 def test_unusable_pubdate(nlp, pub) -> None:  # type: ignore[no-untyped-def]
-    text = "The army attacked on Friday, and on January 3, 2020 it withdrew."
-    found = {t.text: t.value for t in times_of(nlp, text, pub)}
+    found = {t.text: t.value for t in times_of(nlp, "The army attacked on Friday.", pub)}
     assert found["Friday"] is None  # relative: cannot be resolved
-    assert found["January 3, 2020"] == "2020-01-03"  # absolute: still resolved
+    text = "The army attacked on Friday, and on January 9, 2020 it withdrew."
+    found = {t.text: t.value for t in times_of(nlp, text, pub)}
+    assert found["January 9, 2020"] == "2020-01-09"  # absolute: still resolved
+    # the first full date printed near the start stands in for the publication date
+    # (as annotators resolve relative dates when the publication date is missing)
+    assert found["Friday"] == "2020-01-03"
 
 
 def test_is_explicit(nlp) -> None:  # type: ignore[no-untyped-def]

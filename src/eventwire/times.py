@@ -1310,11 +1310,10 @@ def find_times(
         _DOC_CACHE.reset(token)
 
 
-#: Without a publication date, an explicit full date within this many characters of the
-#: start, on a line with at most ``TEXT_DATE_LINE`` other characters (a dateline, a page
-#: timestamp: "Published on July 25, 2005."), stands in for it.
+#: Without a publication date, the first explicit full date within this many characters
+#: of the start (a dateline, a page timestamp, the lead's "on July 9, 2015") stands in for
+#: it, as annotators resolve relative dates against absolute dates printed in the text.
 TEXT_DATE_CHARS = 400
-TEXT_DATE_LINE = 40
 
 
 def _find_times(doc: Doc, pubdate: date | None, refs: bool, lx: Lexicon) -> list[record.Time]:
@@ -1327,24 +1326,13 @@ def _find_times(doc: Doc, pubdate: date | None, refs: bool, lx: Lexicon) -> list
     out = _normalize_all(doc, cands, pub, refs, lx)
     if pub is None:
         # no publication date: relative times count from the date the page prints first
-        text = text_of(doc)
         first = next(
-            (
-                t for t in out
-                if t.value and t.span[0] < TEXT_DATE_CHARS and _full_date(t.value)
-                and _line_length(text, t.span[0]) - len(t.text) <= TEXT_DATE_LINE
-            ),
+            (t for t in out if t.value and t.span[0] < TEXT_DATE_CHARS and _full_date(t.value)),
             None,
-        )  # fmt: skip
+        )
         if first is not None and first.value:
             out = _normalize_all(doc, cands, date.fromisoformat(first.value[:10]), refs, lx)
     return out
-
-
-def _line_length(text: str, pos: int) -> int:
-    start = text.rfind("\n", 0, pos) + 1
-    end = text.find("\n", pos)
-    return (len(text) if end < 0 else end) - start
 
 
 def _full_date(value: str) -> bool:
