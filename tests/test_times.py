@@ -590,3 +590,20 @@ def test_linked_time_scoping(nlp) -> None:  # type: ignore[no-untyped-def]
     meeting = next(t for t in doc if t.text == "meeting")
     linked = linked_time(meeting, times)
     assert linked is not None and linked.text == "Friday"
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [
+        ("Crowds gathered after the Bastille Day parade.", "Bastille Day", "2019-07-14"),
+        ("Fireworks were banned on New Year's Eve.", "New Year's Eve", "2019-12-31"),
+        ("The truce will hold until Valentine's Day.", "Valentine's Day", "2020-02-14"),
+        ("They met on Christmas Day 2017.", "Christmas Day 2017", "2017-12-25"),
+    ],
+)
+def test_fixed_date_holidays(nlp, text: str, phrase: str, value: str) -> None:  # type: ignore[no-untyped-def]
+    assert value_of(nlp, text, phrase) == value
+
+
+def test_holiday_words_inside_other_names_are_not_times(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert texts(nlp, "Ships sailed to Christmas Island.") == []

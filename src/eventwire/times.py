@@ -131,6 +131,7 @@ class Lexicon:
     narrative_anchor_units: frozenset[str]
     narrative_days: dict[str, int]
     relation_words: frozenset[str]
+    holidays: dict[str, tuple[int, int]]
     patterns: _Patterns = field(init=False, repr=False, compare=False)
     abbreviations: frozenset[str] = field(init=False, repr=False, compare=False)
     vocabulary: frozenset[str] = field(init=False, repr=False, compare=False)
@@ -211,6 +212,15 @@ class _Patterns:
             _alt(lx.ref_words_found_alone),
             # decades
             r"(?:the\s+)?(?:(?:early|late|mid)[\s-]+)?(?:1\d|20)\d0s",
+            # fixed-date holidays ("Bastille Day", "New Year's Eve")
+            "(?:"
+            + "|".join(
+                r"(?:'s|’s)?\s+".join(map(re.escape, h.split()))
+                for h in sorted(lx.holidays, key=len, reverse=True)
+            )
+            + r")(?:'s|’s)?(?:,?\s+"
+            + year
+            + r")?(?!\s+(?-i:[A-Z]))",
         ]
         self.candidate = re.compile(r"(?<![\w/:-])(?:" + "|".join(parts) + r")(?![\w/])", re.I)
         self.clock = re.compile(
@@ -287,6 +297,7 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
             narrative_anchor_units=frozenset(raw["narrative_anchor_units"]),
             narrative_days={k: int(v) for k, v in raw["narrative_days"].items()},
             relation_words=frozenset(raw["relation_words"]),
+            holidays={k: (int(v[0]), int(v[1])) for k, v in raw["holidays"].items()},
         )
     except KeyError as exc:
         raise DataFileError(where, f"missing entry {exc.args[0]!r}") from exc
@@ -731,6 +742,13 @@ def _date_words(s: str, ctx: _Ctx) -> _Result | None:
     s = re.sub(r"^this (past|coming) ", r"\1 ", s)  # "this past spring" = "last spring"
     if re.fullmatch(r"(?:the )?year(?:'s)? end|(?:the )?end of the year", s):
         return _Result(f"{pub.year:04d}" if pub else None)
+    hol = re.fullmatch(r"(.+?)(?: (\d{4}))?", s)
+    if hol and hol.group(1) in lx.holidays:
+        # "Bastille Day": a month and day, the year given or inferred as for "July 14"
+        hm, hd = lx.holidays[hol.group(1)]
+        if hol.group(2):
+            return _Result(_ymd(int(hol.group(2)), hm, hd))
+        return _Result(_ymd(_infer_year(pub, hm, hd, tense), hm, hd) if pub else None)
     month = _alt(lx.months)
     wday = _alt(lx.weekdays)
     year = r"(\d{4})"
@@ -1602,7 +1620,7 @@ def _time_vocabulary(lx: Lexicon) -> frozenset[str]:
     words: set[str] = set()
     for table in (lx.months, lx.weekdays, lx.units, lx.numbers, lx.ordinals, lx.parts_of_day):
         words.update(table)
-    for group in (lx.seasons, lx.day_words, lx.refs, lx.set_words, lx.time_words):
+    for group in (lx.seasons, lx.day_words, lx.refs, lx.set_words, lx.time_words, lx.holidays):
         words.update(group)
     for seq in (
         lx.relative_past,
@@ -1625,7 +1643,7 @@ def _resolve_one(
     text = _doc_text(doc)
     if (
         e <= s
-        or _inside_name(doc, s, e)
+        or (_inside_name(doc, s, e) and not _holiday_event(doc, s, e, lx))
         or _is_age(doc, s, e, lx)
         or not _ambiguous_word_ok(doc, s, e, lx)
         or not _set_word_ok(doc, s, e, lx)
@@ -1646,8 +1664,24 @@ _NAME_LABELS = frozenset(
 )
 
 
+def _holiday_event(doc: Doc, s: int, e: int, lx: Lexicon) -> bool:
+    """A holiday that the parser tags as a name of its own ("the Bastille Day attack":
+    EVENT or LOC), not a holiday word inside a longer name ("Christmas Island")."""
+    name = re.sub(r" \d{4}$", "", _clean(_doc_text(doc)[s:e], lx))
+    if name not in lx.holidays:
+        return False
+    for ent in _doc_ents(doc):
+        if ent.start_char <= s and e <= ent.end_char:
+            return re.sub(r"^the ", "", _clean(ent.text, lx)) == _clean(_doc_text(doc)[s:e], lx)
+    return False
+
+
 def _inside_name(doc: Doc, s: int, e: int) -> bool:
-    """The span lies inside a named entity that is not a date or time.
+    return _name_label(doc, s, e) is not None
+
+
+def _name_label(doc: Doc, s: int, e: int) -> str | None:
+    """The label of the named entity (not a date or time) the span lies inside, else None.
 
     Entities do not overlap, so only the last one starting at or before ``s`` can hold
     the span: found by bisection over start offsets kept (as plain data) in
@@ -1665,9 +1699,9 @@ def _inside_name(doc: Doc, s: int, e: int) -> bool:
     _, starts, rest = cache
     k = bisect.bisect_right(starts, s) - 1
     if k < 0:
-        return False
+        return None
     end_char, label = rest[k]
-    return label in _NAME_LABELS and e <= end_char
+    return str(label) if label in _NAME_LABELS and e <= end_char else None
 
 
 def _is_time_ent(doc: Doc, s: int, e: int) -> bool:
@@ -1691,7 +1725,7 @@ def _looks_temporal(text: str, lx: Lexicon) -> bool:
         | {u for u in lx.units if not lx.units[u].startswith("T")}
         | {u + "s" for u in lx.units}
     )
-    return bool(words & strong)
+    return bool(words & strong) or low in lx.holidays
 
 
 # --------------------------------------------------------------------------- linking
