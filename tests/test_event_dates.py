@@ -158,3 +158,14 @@ def test_present_tense_states_keep_the_publication_date(pipeline: Any, pub: str)
         pub,
     )
     assert one(evs, "ASSAULT", "attacked").date == "2020-01-06"
+
+
+def test_an_ongoing_state_keeps_the_publication_date(pipeline: Any) -> None:
+    evs = events_of(
+        pipeline,
+        "Prosecutors investigated Acme Corp last month.\n\n"
+        "Acme Corp is being investigated by prosecutors in Ohio.",
+        "2020-01-10",
+    )
+    dates = sorted((e.date, e.date_source) for e in evs if e.type == "ACCUSE")
+    assert dates == [("2019-12", "relative"), ("2020-01-10", "article")]

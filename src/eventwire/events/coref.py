@@ -99,7 +99,12 @@ def link_mentions(events: list[Event], doc: Doc | None = None) -> None:
         acted = [e for e in group if e.actor is not None and (e.actor.country or e.actor.entity)]
         for ev in group:
             ev.coref = cid
-            if ev.date_source in (None, "article") and dated:
+            if (
+                ev.date_source in (None, "article")
+                and dated
+                and not (doc is not None and _present_tense(doc, ev))
+            ):
+                # (an ongoing state, "is being investigated", holds on the publication day)
                 ev.date, ev.date_source = dated[0].date, "coreference"
             if (ev.location is None or ev.location_source in ("dateline", "article")) and placed:
                 ev.location, ev.location_source = placed[0].location, "coreference"
@@ -131,6 +136,8 @@ def share_dates(events: list[Event], doc: Doc | None = None) -> None:
     for i, ev in enumerate(events):
         if ev.date_source not in (None, "article"):
             continue
+        if doc is not None and _present_tense(doc, ev):
+            continue  # an ongoing state holds on the publication day
         best: tuple[tuple[int, int], Event] | None = None
         for j in dated:
             other = events[j]
@@ -190,6 +197,9 @@ def _present_tense(doc: Doc, ev: Event) -> bool:
     tok = span[0]
     if tok.tag_ in ("VBZ", "VBP"):
         return True
+    kids = [c for c in tok.children if c.dep_ in ("aux", "auxpass")]
+    if tok.tag_ == "VBN" and any(c.lower_ == "being" for c in kids):
+        return any(c.tag_ in ("VBZ", "VBP") for c in kids)  # "is being investigated"
     if tok.tag_ == "VBG":
         return any(c.dep_ == "aux" and c.tag_ in ("VBZ", "VBP") for c in tok.children)
     if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ in ("nsubj", "nsubjpass"):
