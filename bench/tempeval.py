@@ -13,14 +13,14 @@ scored):
 for all TIMEX3 types and for DATE/TIME only (gold DATE/TIME against system
 DATE/TIME). The baseline printed next to it is spaCy's own DATE/TIME entities
 (recognition only). Values are scored twice: as eventwire outputs them by
-default (vague "now", "recently" -> null) and with ``refs=True`` (TIMEX3's
-PRESENT_REF / PAST_REF / FUTURE_REF).
+default (``refs=True``: TIMEX3's PRESENT_REF / PAST_REF / FUTURE_REF) and with
+``refs=False`` (vague "now", "recently" -> null).
 
 Usage::
 
     .venv/bin/python bench/tempeval.py [--data ../shared/eval/external/tempeval3_tbaq]
         [--subset TimeBank|AQUAINT|all] [--limit N] [--misses misses.tsv]
-        [--misses-of refs|default] [--half A|B]
+        [--misses-of refs|norefs] [--half A|B]
 
 ``--half A`` keeps the 1st, 3rd, 5th ... document of the sorted file list, ``--half B``
 the others: tune on one half, report the other.
@@ -175,8 +175,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--misses-of",
         default="refs",
-        choices=["refs", "default"],
-        help="which output --misses lists: refs=True (as before) or the default output",
+        choices=["refs", "norefs"],
+        help="which output --misses lists: refs=True (the default output) or refs=False",
     )
     ap.add_argument(
         "--half",
@@ -237,10 +237,10 @@ def main(argv: list[str] | None = None) -> int:
         f"spaCy parse {t_parse:.1f}s; find_times x2 {t_times:.1f}s ({1000 * t_times / 2 / len(docs):.1f} ms/doc)"
     )
     for key, label in (
-        ("all_refs", "ALL TIMEX3 types, refs=True (TIMEX3 *_REF values)"),
-        ("all", "ALL TIMEX3 types, default (vague -> null)"),
-        ("dt_refs", "DATE/TIME only, refs=True"),
-        ("dt", "DATE/TIME only, default"),
+        ("all_refs", "ALL TIMEX3 types, refs=True (TIMEX3 *_REF values; the default output)"),
+        ("all", "ALL TIMEX3 types, refs=False (vague -> null)"),
+        ("dt_refs", "DATE/TIME only, refs=True (the default output)"),
+        ("dt", "DATE/TIME only, refs=False"),
     ):
         print("\n".join(scores[key].lines(label)))
     print(
