@@ -13,13 +13,17 @@ scored):
 for all TIMEX3 types and for DATE/TIME only (gold DATE/TIME against system
 DATE/TIME). The baseline printed next to it is spaCy's own DATE/TIME entities
 (recognition only). Values are scored twice: as eventwire outputs them by
-default (vague "now", "recently" -> null) and with ``refs=True`` (TIMEX3's
-PRESENT_REF / PAST_REF / FUTURE_REF).
+default (``refs=True``: TIMEX3's PRESENT_REF / PAST_REF / FUTURE_REF) and with
+``refs=False`` (vague "now", "recently" -> null).
 
 Usage::
 
     .venv/bin/python bench/tempeval.py [--data ../shared/eval/external/tempeval3_tbaq]
         [--subset TimeBank|AQUAINT|all] [--limit N] [--misses misses.tsv]
+        [--misses-of refs|norefs] [--half A|B]
+
+``--half A`` keeps the 1st, 3rd, 5th ... document of the sorted file list, ``--half B``
+the others: tune on one half, report the other.
 """
 
 from __future__ import annotations
@@ -168,10 +172,24 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--misses", type=Path, help="write misses, wrong values and false positives (TSV)"
     )
+    ap.add_argument(
+        "--misses-of",
+        default="refs",
+        choices=["refs", "norefs"],
+        help="which output --misses lists: refs=True (the default output) or refs=False",
+    )
+    ap.add_argument(
+        "--half",
+        choices=["A", "B"],
+        help="only every other document of the sorted list: A = 1st, 3rd, ... (tuning half), "
+        "B = 2nd, 4th, ... (held-out half)",
+    )
     args = ap.parse_args(argv)
 
     folders = ["TimeBank", "AQUAINT"] if args.subset == "all" else [args.subset]
     files = sorted(f for d in folders for f in (args.data / d).glob("*.tml"))
+    if args.half:
+        files = files[0 if args.half == "A" else 1 :: 2]
     if args.limit:
         files = files[: args.limit]
     if not files:
@@ -198,8 +216,9 @@ def main(argv: list[str] | None = None) -> int:
             times = find_times(doc, gd.dct, refs=refs)
             out[refs] = [Timex(t.span[0], t.span[1], t.type, t.value, t.text) for t in times]
         gold_dt = [g for g in gd.timexes if g.type in ("DATE", "TIME")]
-        scores["all"].add(gd.timexes, out[False])
-        scores["all_refs"].add(gd.timexes, out[True], misses, gd.name)
+        refs_misses = args.misses_of == "refs"
+        scores["all"].add(gd.timexes, out[False], None if refs_misses else misses, gd.name)
+        scores["all_refs"].add(gd.timexes, out[True], misses if refs_misses else None, gd.name)
         scores["dt"].add(gold_dt, [s for s in out[False] if s.type in ("DATE", "TIME")])
         scores["dt_refs"].add(gold_dt, [s for s in out[True] if s.type in ("DATE", "TIME")])
         ents = [
@@ -212,15 +231,16 @@ def main(argv: list[str] | None = None) -> int:
     t_times = time.perf_counter() - t0
 
     n_words = sum(len(d) for d in parsed)
-    print(f"TempEval-3 TBAQ {args.subset}: {len(docs)} documents, {n_words} tokens")
+    half = f" half {args.half}" if args.half else ""
+    print(f"TempEval-3 TBAQ {args.subset}{half}: {len(docs)} documents, {n_words} tokens")
     print(
         f"spaCy parse {t_parse:.1f}s; find_times x2 {t_times:.1f}s ({1000 * t_times / 2 / len(docs):.1f} ms/doc)"
     )
     for key, label in (
-        ("all_refs", "ALL TIMEX3 types, refs=True (TIMEX3 *_REF values)"),
-        ("all", "ALL TIMEX3 types, default (vague -> null)"),
-        ("dt_refs", "DATE/TIME only, refs=True"),
-        ("dt", "DATE/TIME only, default"),
+        ("all_refs", "ALL TIMEX3 types, refs=True (TIMEX3 *_REF values; the default output)"),
+        ("all", "ALL TIMEX3 types, refs=False (vague -> null)"),
+        ("dt_refs", "DATE/TIME only, refs=True (the default output)"),
+        ("dt", "DATE/TIME only, refs=False"),
     ):
         print("\n".join(scores[key].lines(label)))
     print(

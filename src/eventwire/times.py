@@ -126,6 +126,12 @@ class Lexicon:
     narrative_offsets: frozenset[str]
     narrative_relatives: frozenset[str]
     adjective_only: frozenset[str]
+    prospective_heads: frozenset[str]
+    military_clock_suffix: tuple[str, ...]
+    narrative_anchor_units: frozenset[str]
+    narrative_days: dict[str, int]
+    relation_words: frozenset[str]
+    holidays: dict[str, tuple[int, int]]
     patterns: _Patterns = field(init=False, repr=False, compare=False)
     abbreviations: frozenset[str] = field(init=False, repr=False, compare=False)
     vocabulary: frozenset[str] = field(init=False, repr=False, compare=False)
@@ -169,7 +175,12 @@ class _Patterns:
         pod = _alt(lx.parts_of_day)
         ordn = r"(?:\d{1,2}(?:st|nd|rd|th)?)"
         year = r"(?:1\d{3}|2\d{3})"
-        clock = rf"(?:\d{{1,2}}(?::\d{{2}})?\s*{_alt([k for k, v in lx.clock_suffix.items() if v])}(?!\w)|\d{{1,2}}:\d{{2}}|{_alt(lx.time_words)})"
+        ampm = _alt([k for k, v in lx.clock_suffix.items() if v])
+        clock = (
+            rf"(?:\d{{1,2}}(?:[:.]?\d{{2}})?\s*{ampm}(?!\w)|\d{{1,2}}:\d{{2}}"
+            rf"|(?:[01]\d|2[0-3])[0-5]\d\s*{_alt(lx.military_clock_suffix)}\.?(?!\w)"
+            rf"|{_alt(lx.time_words)})"
+        )
         parts = [
             # numeric dates
             r"\d{4}-\d{2}-\d{2}",
@@ -201,6 +212,15 @@ class _Patterns:
             _alt(lx.ref_words_found_alone),
             # decades
             r"(?:the\s+)?(?:(?:early|late|mid)[\s-]+)?(?:1\d|20)\d0s",
+            # fixed-date holidays ("Bastille Day", "New Year's Eve")
+            "(?:"
+            + "|".join(
+                r"(?:'s|’s)?\s+".join(map(re.escape, h.split()))
+                for h in sorted(lx.holidays, key=len, reverse=True)
+            )
+            + r")(?:'s|’s)?(?:,?\s+"
+            + year
+            + r")?(?!\s+(?-i:[A-Z]))",
         ]
         self.candidate = re.compile(r"(?<![\w/:-])(?:" + "|".join(parts) + r")(?![\w/])", re.I)
         self.clock = re.compile(
@@ -272,6 +292,12 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
             narrative_offsets=frozenset(raw["narrative_offsets"]),
             narrative_relatives=frozenset(raw["narrative_relatives"]),
             adjective_only=frozenset(raw["adjective_only"]),
+            prospective_heads=frozenset(raw["prospective_heads"]),
+            military_clock_suffix=tuple(raw["military_clock_suffix"]),
+            narrative_anchor_units=frozenset(raw["narrative_anchor_units"]),
+            narrative_days={k: int(v) for k, v in raw["narrative_days"].items()},
+            relation_words=frozenset(raw["relation_words"]),
+            holidays={k: (int(v[0]), int(v[1])) for k, v in raw["holidays"].items()},
         )
     except KeyError as exc:
         raise DataFileError(where, f"missing entry {exc.args[0]!r}") from exc
@@ -546,7 +572,7 @@ def normalize(
     pubdate: date | None = None,
     tense: Tense = None,
     *,
-    refs: bool = False,
+    refs: bool = True,
 ) -> tuple[bool, str | None, TimeType]:
     """Normalize one temporal expression.
 
@@ -633,6 +659,18 @@ def _set(s: str, ctx: _Ctx) -> _Result | None:
     return _Result(None, "SET")
 
 
+def _clock_colon(s: str, lx: Lexicon) -> str:
+    """Compact and dotted clock times with the colon put in: "1030 am", "10.30 pm" →
+    "10:30 am", "10:30 pm"; military "1430 hrs" → "14:30" (a bare "1030" stays a year)."""
+    ampm = _alt([k for k, v in lx.clock_suffix.items() if v])
+    s = re.sub(rf"(?<![\d:.])(\d{{1,2}})\.?(\d{{2}})(?=\s*{ampm}(?!\w))", r"\1:\2", s)
+    return re.sub(
+        rf"(?<![\d:.])([01]\d|2[0-3])([0-5]\d)\s*{_alt(lx.military_clock_suffix)}\.?(?!\w)",
+        r"\1:\2",
+        s,
+    )
+
+
 def _clock(s: str, ctx: _Ctx) -> _Result | None:
     """Clock times ("10 a.m.", "3:30 pm Friday", "noon") and parts of the day ("Monday night")."""
     lx = ctx.lx
@@ -641,6 +679,7 @@ def _clock(s: str, ctx: _Ctx) -> _Result | None:
     for tz in lx.time_zones:
         if tz in s:  # (the pattern needs the zone's letters as they are)
             s = re.sub(rf"\s*\(?\b{re.escape(tz)}\b\)?", "", s).strip()
+    s = _clock_colon(s, lx)
     hhmm: str | None = None
     rest = s
     word = re.search(rf"\b{_alt(lx.time_words)}\b", s)
@@ -703,6 +742,13 @@ def _date_words(s: str, ctx: _Ctx) -> _Result | None:
     s = re.sub(r"^this (past|coming) ", r"\1 ", s)  # "this past spring" = "last spring"
     if re.fullmatch(r"(?:the )?year(?:'s)? end|(?:the )?end of the year", s):
         return _Result(f"{pub.year:04d}" if pub else None)
+    hol = re.fullmatch(r"(.+?)(?: (\d{4}))?", s)
+    if hol and hol.group(1) in lx.holidays:
+        # "Bastille Day": a month and day, the year given or inferred as for "July 14"
+        hm, hd = lx.holidays[hol.group(1)]
+        if hol.group(2):
+            return _Result(_ymd(int(hol.group(2)), hm, hd))
+        return _Result(_ymd(_infer_year(pub, hm, hd, tense), hm, hd) if pub else None)
     month = _alt(lx.months)
     wday = _alt(lx.weekdays)
     year = r"(\d{4})"
@@ -1043,18 +1089,21 @@ def _tense(doc: Doc, start: int, end: int) -> Tense:
         return None
     tok: Token = span.root
     for _ in range(8):
-        if (
-            tok.pos_ in ("VERB", "AUX")
-            and tok.i not in range(span.start, span.end)
-            and not (tok.dep_ in ("acl", "amod") and tok.tag_ == "VBN")  # "shares tendered by"
-        ):
-            break
+        if tok.pos_ in ("VERB", "AUX") and tok.i not in range(span.start, span.end):
+            if not (tok.dep_ in ("acl", "amod") and tok.tag_ == "VBN"):
+                break
+            if tok.lemma_.lower() in lx.future_heads:
+                return "future"  # "the vote, scheduled for Thursday": a plan, whatever the clause
+            # else "shares tendered by ...": the participle only describes a noun
         if tok.head.i == tok.i:
             break
         tok = tok.head
     if tok.pos_ not in ("VERB", "AUX"):
         return None
     auxes = [c for c in tok.children if c.dep_ in ("aux", "auxpass")]
+    if not auxes and tok.dep_ == "conj" and tok.head.pos_ in ("VERB", "AUX"):
+        # "will fly to Paris and meet Macron on Friday": a conjoined verb shares the auxiliary
+        auxes = [c for c in tok.head.children if c.dep_ in ("aux", "auxpass")]
     if any(a.lower_ in lx.future_aux for a in auxes):
         if any(a.lemma_ == "have" for a in auxes):
             return None  # "would have met on Friday", "will have left by Monday"
@@ -1064,6 +1113,12 @@ def _tense(doc: Doc, start: int, end: int) -> Tense:
         if head.lemma_.lower() in lx.future_heads or head.lower_ in lx.future_heads:
             # "is due to expire Friday": future; "had been due to expire Friday": unknown
             return None if _past_marked(head, lx) else "future"
+        if head.lemma_.lower() in lx.prospective_heads:
+            # "threatened to strike on Friday", "vowed to return next month": the act
+            # comes after the threat or promise, which is recent news
+            return "future"
+        if head.pos_ in ("NOUN", "PROPN") and head.head.pos_ in ("VERB", "AUX"):
+            head = head.head  # "announced an agreement to acquire the bank in January"
         hauxes = [c for c in head.children if c.dep_ in ("aux", "auxpass")]
         if any(a.lower_ in lx.future_aux for a in hauxes):
             return "future"
@@ -1251,7 +1306,7 @@ def _split_points(text: str, s: int, e: int, lx: Lexicon) -> list[list[tuple[int
 
 
 def find_times(
-    doc: Doc | None, pubdate: date | None = None, *, refs: bool = False
+    doc: Doc | None, pubdate: date | None = None, *, refs: bool = True
 ) -> list[record.Time]:
     """Every temporal expression of ``doc``, normalized against ``pubdate``.
 
@@ -1273,14 +1328,44 @@ def find_times(
         _DOC_CACHE.reset(token)
 
 
+#: Without a publication date, the first explicit full date within this many characters
+#: of the start (a dateline, a page timestamp, the lead's "on July 9, 2015") stands in for
+#: it, as annotators resolve relative dates against absolute dates printed in the text.
+TEXT_DATE_CHARS = 400
+
+
 def _find_times(doc: Doc, pubdate: date | None, refs: bool, lx: Lexicon) -> list[record.Time]:
     pub = valid_pubdate(pubdate)
-    out: list[record.Time] = []
     try:
         cands = _candidates(doc, lx)
     except Exception:
         log.exception("time candidate search failed")
         return []
+    out = _normalize_all(doc, cands, pub, refs, lx)
+    if pub is None:
+        # no publication date: relative times count from the date the page prints first
+        first = next(
+            (t for t in out if t.value and t.span[0] < TEXT_DATE_CHARS and _full_date(t.value)),
+            None,
+        )
+        if first is not None and first.value:
+            out = _normalize_all(doc, cands, date.fromisoformat(first.value[:10]), refs, lx)
+    return out
+
+
+def _full_date(value: str) -> bool:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}(?:T.*)?", value):
+        return False
+    try:
+        return valid_pubdate(date.fromisoformat(value[:10])) is not None
+    except ValueError:
+        return False
+
+
+def _normalize_all(
+    doc: Doc, cands: list[_Candidate], pub: date | None, refs: bool, lx: Lexicon
+) -> list[record.Time]:
+    out: list[record.Time] = []
     for cand in cands:
         try:
             out.extend(_resolve(doc, cand, pub, refs, lx))
@@ -1290,6 +1375,7 @@ def _find_times(doc: Doc, pubdate: date | None, refs: bool, lx: Lexicon) -> list
     try:
         _anchor_clock_times(doc, out, pub)
         _align_year_offsets(doc, out, pub, lx)
+        _anchor_narrative_offsets(out, pub, lx)
     except Exception:
         log.exception("time anchoring failed")
     return out
@@ -1345,6 +1431,75 @@ def _align_year_offsets(doc: Doc, times: list[record.Time], pub: date | None, lx
 
 _DAY_VALUE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
+#: How far back (characters) a story-relative expression ("three days later", "the next
+#: day") looks for the day it counts from.
+NARRATIVE_ANCHOR_CONTEXT = 1500
+
+
+def _narrative_step(text: str, lx: Lexicon) -> tuple[float, str] | None:
+    """(signed amount, unit) of an expression counted from a time in the story: "three
+    days later" (3, D), "a full day earlier" (-1, D), "hours later" (0, TH), "the next
+    day" (1, D), "that day" (0, D); None for anything else."""
+    s = _clean(text, lx)
+    s = re.sub(r"^(?:not|just|only|some|about|nearly|almost|barely) ", "", s)
+    if s in lx.narrative_days:
+        return float(lx.narrative_days[s]), "D"
+    words = [w for w in lx.narrative_offsets if w not in lx.relation_words] + ["earlier"]
+    m = re.fullmatch(rf"(?:the )?(?:(.+?) )?(\S+) ({_alt(words)})", s)
+    if not m:
+        return None
+    unit = _unit(m.group(2), lx)
+    if unit not in lx.narrative_anchor_units:
+        return None
+    qty = (m.group(1) or "").split()
+    while qty and qty[-1] in lx.unit_adjectives:
+        qty.pop()  # "a full day later"
+    if not qty:
+        if not m.group(2).endswith("s") or not unit.startswith("T"):
+            return None
+        n: float | None = 0.0  # "hours later": the same day
+    else:
+        n = _number(" ".join(qty), lx)
+        if n is None:
+            return (
+                (0.0, unit) if unit.startswith("T") and " ".join(qty) in lx.vague_numbers else None
+            )
+    sign = -1 if m.group(3) in ("earlier", "before") else 1
+    return sign * (n or 0.0), unit
+
+
+def _anchor_narrative_offsets(times: list[record.Time], pub: date | None, lx: Lexicon) -> None:
+    """Story-relative expressions count from the last day the text named before them, not
+    from the publication date: "... on Friday. Three days later, they withdrew" → Monday;
+    "A day earlier" → the day before that day. A day after the publication date is no
+    anchor for a past narrative; with no anchor the value is left as it was."""
+    for i, t in enumerate(times):
+        step = _narrative_step(t.text, lx)
+        if step is None:
+            continue
+        anchor: date | None = None
+        for o in reversed(times[:i]):
+            if o.span[0] < t.span[0] - NARRATIVE_ANCHOR_CONTEXT:
+                break
+            if not o.value or not _DAY_VALUE.match(o.value) or _narrative_step(o.text, lx):
+                continue
+            try:
+                day = date.fromisoformat(o.value[:10])
+            except ValueError:
+                continue
+            if pub is not None and day > pub:
+                continue  # "ahead of next Tuesday's primary" does not anchor the story
+            anchor = day
+            break
+        if anchor is None:
+            continue
+        n, unit = step
+        days = n * 7 if unit == "W" else n if unit == "D" else 0
+        if days != int(days):
+            continue
+        value = (anchor + timedelta(days=int(days))).isoformat()
+        times[i] = t.model_copy(update={"value": value, "type": "DATE"})
+
 
 def _anchor_clock_times(doc: Doc, times: list[record.Time], pub: date | None) -> None:
     """A clock time with no day of its own ("at 10 a.m.") takes the day of the nearest
@@ -1355,7 +1510,7 @@ def _anchor_clock_times(doc: Doc, times: list[record.Time], pub: date | None) ->
     for i, t in enumerate(times):
         if t.type != "TIME" or not t.value or not t.value.startswith(day + "T"):
             continue
-        if normalize(t.text, None)[1] is not None or re.search(
+        if normalize(t.text, None, refs=False)[1] is not None or re.search(
             r"\b(?:today|tonight|this)\b", t.text, re.I
         ):
             continue  # the expression names its own day
@@ -1465,7 +1620,7 @@ def _time_vocabulary(lx: Lexicon) -> frozenset[str]:
     words: set[str] = set()
     for table in (lx.months, lx.weekdays, lx.units, lx.numbers, lx.ordinals, lx.parts_of_day):
         words.update(table)
-    for group in (lx.seasons, lx.day_words, lx.refs, lx.set_words, lx.time_words):
+    for group in (lx.seasons, lx.day_words, lx.refs, lx.set_words, lx.time_words, lx.holidays):
         words.update(group)
     for seq in (
         lx.relative_past,
@@ -1488,7 +1643,7 @@ def _resolve_one(
     text = _doc_text(doc)
     if (
         e <= s
-        or _inside_name(doc, s, e)
+        or (_inside_name(doc, s, e) and not _holiday_event(doc, s, e, lx))
         or _is_age(doc, s, e, lx)
         or not _ambiguous_word_ok(doc, s, e, lx)
         or not _set_word_ok(doc, s, e, lx)
@@ -1509,8 +1664,24 @@ _NAME_LABELS = frozenset(
 )
 
 
+def _holiday_event(doc: Doc, s: int, e: int, lx: Lexicon) -> bool:
+    """A holiday that the parser tags as a name of its own ("the Bastille Day attack":
+    EVENT or LOC), not a holiday word inside a longer name ("Christmas Island")."""
+    name = re.sub(r" \d{4}$", "", _clean(_doc_text(doc)[s:e], lx))
+    if name not in lx.holidays:
+        return False
+    for ent in _doc_ents(doc):
+        if ent.start_char <= s and e <= ent.end_char:
+            return re.sub(r"^the ", "", _clean(ent.text, lx)) == _clean(_doc_text(doc)[s:e], lx)
+    return False
+
+
 def _inside_name(doc: Doc, s: int, e: int) -> bool:
-    """The span lies inside a named entity that is not a date or time.
+    return _name_label(doc, s, e) is not None
+
+
+def _name_label(doc: Doc, s: int, e: int) -> str | None:
+    """The label of the named entity (not a date or time) the span lies inside, else None.
 
     Entities do not overlap, so only the last one starting at or before ``s`` can hold
     the span: found by bisection over start offsets kept (as plain data) in
@@ -1528,9 +1699,9 @@ def _inside_name(doc: Doc, s: int, e: int) -> bool:
     _, starts, rest = cache
     k = bisect.bisect_right(starts, s) - 1
     if k < 0:
-        return False
+        return None
     end_char, label = rest[k]
-    return label in _NAME_LABELS and e <= end_char
+    return str(label) if label in _NAME_LABELS and e <= end_char else None
 
 
 def _is_time_ent(doc: Doc, s: int, e: int) -> bool:
@@ -1554,7 +1725,7 @@ def _looks_temporal(text: str, lx: Lexicon) -> bool:
         | {u for u in lx.units if not lx.units[u].startswith("T")}
         | {u + "s" for u in lx.units}
     )
-    return bool(words & strong)
+    return bool(words & strong) or low in lx.holidays
 
 
 # --------------------------------------------------------------------------- linking
@@ -1565,6 +1736,92 @@ def _time_tokens(doc: Doc, t: record.Time, n_chars: int) -> Span | None:
     if not (0 <= s < e <= n_chars):
         return None
     return doc.char_span(s, e, alignment_mode="expand")
+
+
+def _day_or_finer(t: record.Time) -> bool:
+    return bool(t.value and _DAY_VALUE.match(t.value))
+
+
+def _event_ancestors(trigger: Token, lx: Lexicon, stop: bool = True) -> dict[int, int]:
+    """The trigger's heads (token index → steps up), with ``stop`` only up to a
+    preposition of temporal relation: in "the email was sent at 7:19 p.m., three hours
+    after the attack" the attack is not at the time of "sent" (a year or a month still
+    holds both: "in 2012 she was arrested after entering the venue")."""
+    ancestors: dict[int, int] = {}
+    tok = trigger
+    for steps in range(1, 40):
+        if tok.head.i == tok.i:
+            break
+        if stop and tok is not trigger and tok.lower_ in lx.relation_words and tok.dep_ == "prep":
+            break
+        tok = tok.head
+        ancestors.setdefault(tok.i, steps)
+    return ancestors
+
+
+def _relation_word(tok: Token, span: Span, lx: Lexicon) -> bool:
+    """A preposition of temporal relation on the way up from a time ("ahead of Tuesday's
+    primary", "after Friday's attack"): the time dates the noun it introduces, and an
+    event above it happened before or after, not then."""
+    if span.start <= tok.i < span.end or tok.lower_ not in lx.relation_words:
+        return False
+    return tok.dep_ in ("prep", "advmod", "mark") and tok.i < span.start
+
+
+def governed_elsewhere(trigger: Token, time: record.Time) -> bool:
+    """True when ``time`` belongs to another clause than the event ``trigger``: its
+    governing verb is neither the trigger nor above it ("deployed where rebels had hid
+    in 1992", "pledged to join protests this summer"), or a preposition of temporal
+    relation puts it on another event ("ahead of Tuesday's primary")."""
+    if not isinstance(trigger, Token) or not isinstance(time, record.Time):
+        return False
+    lx = load_lexicon()
+    doc = trigger.doc
+    span = _time_tokens(doc, time, len(text_of(doc)))
+    if span is None or len(span) == 0:
+        return False
+    above = set(_event_ancestors(trigger, lx, _day_or_finer(time)))
+    cur = span.root
+    for steps in range(40):
+        if cur.i == trigger.i:
+            return False
+        if _relation_word(cur, span, lx):
+            return True
+        if steps > 0 and cur.pos_ in ("VERB", "AUX") and not (span.start <= cur.i < span.end):
+            # a subordinate clause of its own; a participle ("held on Friday") attaches
+            # too loosely in the parse to tell
+            if cur.i in above:
+                return False
+            if any(a.i == cur.i for a in trigger.ancestors):
+                return True  # above a temporal relation: "sent at 7:19, hours after the attack"
+            return _own_clause(cur) and not _describes(cur, trigger)
+        if cur.head.i == cur.i:
+            return False
+        cur = cur.head
+    return False
+
+
+def _own_clause(verb: Token) -> bool:
+    """A subordinate clause with its own event: relative and complement clauses, an
+    infinitive ("to join protests this summer"), a clause with a subject or a finite verb,
+    a gerund after a preposition ("from entering the city on Friday"); not a bare
+    participle that dates the main clause ("beginning on July 9")."""
+    if verb.dep_ in ("relcl", "ccomp", "pcomp"):
+        return True
+    if verb.dep_ not in ("xcomp", "advcl"):
+        return False
+    kids = list(verb.children)
+    return (
+        verb.tag_ in ("VBD", "VBZ", "VBP", "MD")
+        or any(c.dep_ in ("nsubj", "nsubjpass", "mark") for c in kids)
+        or any(c.dep_ == "aux" and c.lower_ == "to" for c in kids)
+    )
+
+
+def _describes(verb: Token, noun: Token) -> bool:
+    """A participle or relative clause on the event noun: "a meeting held on Friday",
+    "the attack, which happened on Friday"."""
+    return verb.head.i == noun.i and verb.dep_ in ("acl", "relcl") and verb.i != noun.i
 
 
 def linked_time(trigger: Token, times: list[record.Time]) -> record.Time | None:
@@ -1583,16 +1840,12 @@ def linked_time(trigger: Token, times: list[record.Time]) -> record.Time | None:
     """
     if not isinstance(trigger, Token) or not times:
         return None
+    lx = load_lexicon()
     doc = trigger.doc
     n_chars = len(text_of(doc))
     sent_start, sent_end = _sent_bounds(doc, trigger.idx)
-    ancestors: dict[int, int] = {}
-    tok = trigger
-    for steps in range(1, 40):
-        if tok.head.i == tok.i:
-            break
-        tok = tok.head
-        ancestors.setdefault(tok.i, steps)
+    near = _event_ancestors(trigger, lx)
+    far = _event_ancestors(trigger, lx, False)
     best: tuple[tuple[int, int, int], record.Time] | None = None
     for t in times:
         if not isinstance(t, record.Time):
@@ -1605,13 +1858,18 @@ def linked_time(trigger: Token, times: list[record.Time]) -> record.Time | None:
         if span.start <= trigger.i < span.end:
             continue
         rank: tuple[int, int, int] | None = None
+        ancestors = near if _day_or_finer(t) else far
         cur = span.root
         for steps in range(40):
             if cur.i == trigger.i:
                 rank = (0, steps, 0)
                 break
+            if _relation_word(cur, span, lx):
+                break  # "gathered ahead of next Tuesday's primary": the primary's date
             if steps > 0 and cur.pos_ in ("VERB", "AUX") and not (span.start <= cur.i < span.end):
-                if cur.i in ancestors:
+                if _describes(cur, trigger):
+                    rank = (0, steps, 0)  # "a meeting held on Friday"
+                elif cur.i in ancestors:
                     rank = (1, ancestors[cur.i], 0)
                 break
             if cur.head.i == cur.i:
@@ -1634,13 +1892,15 @@ def is_explicit(time: record.Time) -> bool:
     Events use it for ``date_source`` ("explicit" or "relative")."""
     if not isinstance(time, record.Time) or time.value is None:
         return False
-    return normalize(time.text, None)[1] is not None
+    if _narrative_step(time.text, load_lexicon()) is not None:
+        return False  # "three days later": counted from another time of the story
+    return normalize(time.text, None, refs=False)[1] is not None
 
 
 # --------------------------------------------------------------------------- pipeline
 
 
-@Language.factory("eventwire_times", default_config={"refs": False})
+@Language.factory("eventwire_times", default_config={"refs": True})
 def make_times_component(nlp: Language, name: str, refs: bool) -> TimesComponent:
     """spaCy factory of the times stage (sets ``doc._.times``)."""
     return TimesComponent(refs=refs)
@@ -1649,7 +1909,7 @@ def make_times_component(nlp: Language, name: str, refs: bool) -> TimesComponent
 class TimesComponent:
     """Sets ``doc._.times`` from the entities and ``doc._.article.date``."""
 
-    def __init__(self, refs: bool = False) -> None:
+    def __init__(self, refs: bool = True) -> None:
         register_extensions()
         self.refs = refs
 
@@ -1670,5 +1930,5 @@ def add_to_pipeline(nlp: Language, config: dict[str, Any] | None = None) -> None
         return
     cfg = dict(config or {})
     sub = cfg.get("times", cfg)
-    refs = bool(sub.get("refs", False)) if isinstance(sub, dict) else False
+    refs = bool(sub.get("refs", True)) if isinstance(sub, dict) else True
     nlp.add_pipe("eventwire_times", last=True, config={"refs": refs})

@@ -620,6 +620,9 @@ class EventCoder:
     def _date(self, doc: Doc, m: Mention, times: list[Time]) -> tuple[str | None, str | None]:
         sent = sentence_of(m.token)
         view = self._view(doc, times, [])
+        text = text_of(doc)
+        quoted = _direct_quote_spans(doc)
+        home = _quote_at(quoted, m.token.idx)
         in_sentence = view[0].between(sent.start_char, sent.end_char)
         linked = linked_time(m.token, in_sentence)
         if linked is None:
@@ -635,19 +638,31 @@ class EventCoder:
         m.dated_here = linked is not None and not (
             own is not None and own.start_char <= linked.span[0] < own.end_char
         )
-        sent = sentence_of(m.token)
-        text = text_of(doc)
         if linked is None:
-            same = [t for t in in_sentence if _is_point(t) and not _bounds_interval(text, t)]
+            # the only time of the sentence, unless another clause governs it ("deployed
+            # where rebels had hid in 1992", "pledged to join protests this summer") or it
+            # is on the other side of a quotation mark
+            same = [
+                t for t in in_sentence
+                if _is_point(t) and not _bounds_interval(text, t)
+                and _quote_at(quoted, t.span[0]) == home
+                and not _governed_elsewhere(m.token, t)
+            ]  # fmt: skip
             if len(same) == 1:
                 linked = same[0]
         if linked is None and m.fact.label == ASSERTED:
-            # temporal focus: the last date stated earlier in the same paragraph ("since
-            # Friday", "until Monday" bound a state, they do not date the next action)
+            # temporal focus: the last date stated in the sentences just before, in the
+            # same paragraph ("since Friday", "until Monday" bound a state, they do not
+            # date the next action; a date inside a quote stays with the quote)
+            # (without a publication date to fall back on, anywhere in the paragraph)
             para_start = _paragraph_start(view[2], m.token.idx)
+            lo = para_start
+            if getattr(doc._.article, "date", None) is not None:
+                lo = max(para_start, _focus_start(m.token, FOCUS_SENTENCES))
             before = [
-                t for t in view[0].between(para_start, sent.start_char)
+                t for t in view[0].between(lo, sent.start_char)
                 if _is_point(t) and not _bounds_interval(text, t)
+                and _quote_at(quoted, t.span[0]) in (None, home)
             ]  # fmt: skip
             if before:
                 linked = before[-1]
@@ -1394,7 +1409,49 @@ def _bounds_interval(text: str, t: Time) -> bool:
 
 def _is_point(t: Time) -> bool:
     """A time that dates an action: a calendar date or time, not a duration or a set."""
-    return bool(t.value) and t.type in ("DATE", "TIME") and not str(t.value).startswith(("P", "X"))
+    value = str(t.value or "")
+    return (
+        bool(value)
+        and t.type in ("DATE", "TIME")
+        and not value.startswith(("P", "X"))
+        and not value.endswith("_REF")  # PRESENT_REF, FUTURE_REF: no calendar date
+    )
+
+
+# ----------------------------------------------------------------- event dates (_date)
+
+#: How many sentences back the temporal focus looks for the date of an undated action.
+FOCUS_SENTENCES = 2
+
+
+def _direct_quote_spans(doc: Doc) -> list[tuple[int, int]]:
+    quotes = getattr(doc._, "quotes", None) or []
+    return sorted(tuple(q.span) for q in quotes if getattr(q, "kind", "direct") == "direct")
+
+
+def _quote_at(spans: list[tuple[int, int]], pos: int) -> tuple[int, int] | None:
+    """The direct quote holding character ``pos``, else None."""
+    for span in spans:
+        if span[0] <= pos < span[1]:
+            return span
+    return None
+
+
+def _focus_start(token: Token, n: int) -> int:
+    """Start (character) of the ``n``-th sentence before the token's."""
+    sent = sentence_of(token)
+    start = sent.start
+    for _ in range(n):
+        if start == 0:
+            break
+        start = sentence_of(token.doc[start - 1]).start
+    return int(token.doc[start].idx)
+
+
+def _governed_elsewhere(trigger: Token, t: Time) -> bool:
+    from ..times import governed_elsewhere
+
+    return governed_elsewhere(trigger, t)
 
 
 def _is_verbal(token: Token) -> bool:
