@@ -129,3 +129,13 @@ def test_separate_sentences_stay_separate_events(extract: Any) -> None:
 )  # fmt: skip
 def test_added_phrases(extract: Any, text: str, type_: str, trigger: str) -> None:
     assert one(extract(text), type_, trigger).factuality == "asserted"
+
+
+def test_who_names_the_person_not_the_organisation_he_heads(extract: Any) -> None:
+    rec = extract(
+        "Protesters carried posters of General Amir Rostami, the head of the elite border "
+        "force, who was killed in an air strike on Friday."
+    )
+    ev = one(rec, "ASSAULT", "killed")
+    assert ev.target is not None
+    assert "Rostami" in (ev.target.name or ev.target.text or "")

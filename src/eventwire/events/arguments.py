@@ -209,7 +209,21 @@ def _can_be_party(token: Token) -> bool:
 def _resolve_relative(token: Token, verb: Token) -> tuple[Token, str]:
     """A relative pronoun subject stands for the noun its clause modifies."""
     if token.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
-        return verb.head, "relcl<head"
+        head = verb.head
+        if token.lower_ in ("who", "whom") and head.ent_type_ != "PERSON":
+            # "who" names a person: "the head of the elite force, who was killed" is the
+            # head, not the force; an appositive stands for the name it renames
+            node = head
+            while (
+                node.dep_ == "pobj"
+                and node.head.lower_ == "of"
+                and node.head.head.pos_ in ("NOUN", "PROPN")
+            ):
+                node = node.head.head
+            if node is not head and node.dep_ == "appos":
+                node = node.head
+            return node, "relcl<head"
+        return head, "relcl<head"
     return token, ""
 
 
