@@ -75,6 +75,8 @@ _BEFORE_OPEN = "([{—–-/"
 #: Characters before which a mark is a closer ("“yes”, he said").
 _AFTER_CLOSE = ".,;:!?)]}—–-…'’"
 _SENT_END = ".!?…"
+#: Characters of double quotation marks (never part of a speaker's words).
+_MARK_CHARS = "\"＂“”„‟«»"
 
 #: Quotes with at most this many words need a cue of their own (scare quotes).
 SCARE_MAX_WORDS = 3
@@ -300,7 +302,7 @@ class CueLexicon:
             return None
         lemma = self._lemma(tok)
         for child in _children(tok):
-            if child.dep_ == "prt":
+            if child.dep_ in ("prt", "dobj"):  # "point out", "put it" ("as X put it")
                 p_uses = self.phrasal.get((lemma, child.lower_))
                 if p_uses and use in p_uses:
                     return tok.text, doc[tok.i : tok.i + 1]
@@ -310,7 +312,7 @@ class CueLexicon:
         return None
 
 
-_USES = frozenset({"direct", "indirect"})
+_USES = frozenset({"direct", "indirect", "object"})
 _INFLECTIONS = (
     ("ied", "y"),
     ("ed", ""),
@@ -504,7 +506,18 @@ def _subject_of(cue: Token) -> Token | None:
     """
     tok: Token | None = cue
     seen = 0
+    lex = _LEX.get()
     while tok is not None and seen < 4:
+        if seen and lex is not None and "object" in lex.verbs.get(tok.lemma_.lower(), ()):
+            # "the paper quoted Smith as saying": the quoted person speaks, not the paper
+            obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+            if obj is not None:
+                return obj
+        for child in tok.children if seen == 0 else ():
+            if child.dep_ == "agent":  # passive: "was said by X"
+                pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return pobj
         for child in tok.children:
             if child.dep_ in _SUBJECT_DEPS:
                 if child.ent_type_ in ("DATE", "TIME") and child.pos_ in ("PROPN", "NOUN"):
@@ -563,10 +576,18 @@ def _np_like(t: Token) -> bool:
     return t.pos_ in _NP_POS or t.ent_type_ in _NAME_ENTS
 
 
-def _positional_speaker(tokens: Sequence[Token], cue_span: Span) -> Span | None:
-    """Fallback for a tail cue: the bare noun phrase right before or after the cue."""
+def _positional_speaker(
+    tokens: Sequence[Token], cue_span: Span, *, after_ok: bool = True
+) -> Span | None:
+    """Fallback for a cue without a subject: the bare noun phrase right before the cue,
+    or (``after_ok``: a tail cue, "said Jane Doe") right after it."""
     doc = cue_span.doc
     first = tokens[0].i if tokens else cue_span.start
+    j = cue_span.start - 1
+    if j > first and doc[j].text == ",":
+        named = _name_before_apposition(doc, first, j)
+        if named is not None:
+            return named
     i = cue_span.start - 1
     while i >= first and _np_like(doc[i]) and cue_span.start - i <= 8:
         i -= 1
@@ -576,19 +597,79 @@ def _positional_speaker(tokens: Sequence[Token], cue_span: Span) -> Span | None:
         t.pos_ in ("PROPN", "NOUN", "PRON") or t.ent_type_ in _NAME_ENTS for t in before
     ):
         return before
+    if not after_ok:
+        return None
     after: list[Token] = []
     for t in doc[cue_span.end : min(len(doc), cue_span.end + 8)]:
         if _np_like(t):
             after.append(t)
         else:
             break
+    if any(t.head.i == cue_span.start and t.dep_ in ("dobj", "dative") for t in after):
+        return None  # the addressee ("told AFP"), not the speaker
     if after and any(t.pos_ in ("PROPN", "NOUN") for t in after):
         return doc[after[0].i : after[-1].i + 1]
     return None
 
 
+def _name_run(doc: Doc, first: int, end: int) -> Span | None:
+    """The proper name (PROPN words, initials) ending right before token ``end``."""
+    k = end - 1
+    while k >= first and (doc[k].pos_ == "PROPN" or doc[k].text == ".") and end - k <= 6:
+        k -= 1
+    run = doc[k + 1 : end]
+    if not len(run) or run[0].pos_ != "PROPN":
+        return None
+    if k >= first and doc[k].pos_ == "ADP":
+        return None  # "in Baghdad, ...": a place, not a speaker
+    return run
+
+
+def _name_before_apposition(doc: Doc, first: int, comma: int) -> Span | None:
+    """A cue right after a comma with no subject: "her adviser, Jane Doe, said" -> the
+    name between the commas; "Jane Doe, 58, told" / "Jane Doe, a spokeswoman for the
+    agency, said" -> the name before the apposition."""
+    inner = _name_run(doc, first, comma)
+    if inner is not None and inner.start > first and doc[inner.start - 1].text == ",":
+        return inner
+    k = comma - 1
+    while k >= first and comma - k <= 12:
+        t = doc[k]
+        if t.text == ",":
+            return _name_run(doc, first, k)
+        if t.pos_ in ("VERB", "AUX") or "\n" in t.text or _is_mark(t):
+            return None
+        k -= 1
+    return None
+
+
+def _not_a_speaker(span: Span) -> bool:
+    """A clock time or date ("2:40 p.m.") or a dateline ("WASHINGTON (AP) —") is no one."""
+    words = [t for t in span if not t.is_punct]
+    if not words or all(
+        t.like_num or t.ent_type_ in ("DATE", "TIME") or t.lower_ in ("a.m.", "p.m.")
+        for t in words
+    ):
+        return True
+    first = span[0]
+    doc = span.doc
+    at_line_start = first.i == 0 or "\n" in doc[first.i - 1].text or doc[first.i - 1].is_space
+    nxt = doc[span.end] if span.end < len(doc) else None
+    return (
+        at_line_start
+        and all(t.is_upper for t in words)
+        and nxt is not None
+        and nxt.text in ("(", ",", "—", "–", "-", "--")
+    )
+
+
 def _speaker_span(cue_span: Span, quote_ranges: _Ranges) -> Span | None:
     """The speaker noun phrase of a cue, outside every direct quote."""
+    found = _speaker_span_raw(cue_span, quote_ranges)
+    return None if found is None or _not_a_speaker(found) else found
+
+
+def _speaker_span_raw(cue_span: Span, quote_ranges: _Ranges) -> Span | None:
     first = cue_span[0]
     if len(cue_span) > 1:  # "according to X": the object of the preposition
         for t in cue_span[-1].children:
@@ -617,8 +698,20 @@ def _speaker_span(cue_span: Span, quote_ranges: _Ranges) -> Span | None:
         noun = head.head
         while noun.dep_ == "appos" and noun.head.i != noun.i:
             noun = noun.head
-        return _np_span(noun)
-    return _np_span(subj)
+        return _np_span(_named_apposition(noun))
+    return _np_span(_named_apposition(subj))
+
+
+def _named_apposition(head: Token) -> Token:
+    """The name in apposition to a speaker described without one ("a UN officer,
+    Jane Doe, said", "said the commissioner for aid, Jean Roux", "One of them, Mr
+    Craig, called"); ``head`` itself when it is a name or has no named apposition."""
+    if head.pos_ == "PROPN" or head.ent_type_ in _NAME_ENTS:
+        return head
+    for child in head.rights:
+        if child.dep_ == "appos" and (child.pos_ == "PROPN" or child.ent_type_ == "PERSON"):
+            return child
+    return head
 
 
 class _DocIndex:
@@ -649,6 +742,8 @@ class _DocIndex:
 
 
 _INDEX: ContextVar[_DocIndex | None] = ContextVar("eventwire_quotes_index", default=None)
+#: The cue lexicon of the running :func:`find_quotes` (for the ``object`` use).
+_LEX: ContextVar[CueLexicon | None] = ContextVar("eventwire_quotes_lexicon", default=None)
 
 
 def _doc_index(doc: Doc) -> _DocIndex:
@@ -739,6 +834,17 @@ def _make_speaker(doc: Doc, span: Span) -> record.Speaker:
                 name = None
     if name is None:
         name = _pronoun_name(doc, span) or _person_name(doc, span) or span.text
+    start, end = span.start_char, span.end_char
+    text = text_of(doc)
+    # a quotation mark glued to the speaker's first word ("…the Town.”He said")
+    while start < end and (text[start] in _MARK_CHARS or text[start].isspace()):
+        start += 1
+    while end > start and (text[end - 1] in _MARK_CHARS or text[end - 1].isspace()):
+        end -= 1
+    if (start, end) != (span.start_char, span.end_char) and start < end:
+        if name == span.text:
+            name = text[start:end]
+        return record.Speaker(text=text[start:end], name=name, entity=entity, span=(start, end))
     return record.Speaker(
         text=span.text, name=name, entity=entity, span=(span.start_char, span.end_char)
     )
@@ -775,7 +881,7 @@ def _directs(doc: Doc, lex: CueLexicon, marked: Sequence[MarkedSpan]) -> list[_D
         found = (
             _ancestor_cue(doc, q, lex, ranges)
             or _attribute(tail, lex, ranges, positional=True)
-            or _attribute(_head_tokens(doc, q, prev_end), lex, ranges, positional=False)
+            or _attribute(_head_tokens(doc, q, prev_end), lex, ranges, positional=True, head=True)
             or _dash_speaker(doc, q)
             or _colon_speaker(doc, q)
         )
@@ -958,6 +1064,8 @@ def _colon_speaker(doc: Doc, q: _Direct) -> tuple[str, Span] | None:
         k -= 1
     if not names:
         return None
+    if k >= 0 and (doc[k].pos_ in ("VERB", "AUX", "ADP") or doc[k].tag_.startswith("VB")):
+        return None  # an addressee or outlet ("told Sky News:", "wrote on Twitter:")
     return "", doc[names[0].i : names[-1].i + 1]
 
 
@@ -997,6 +1105,7 @@ def _attribute(
     ranges: _Ranges,
     *,
     positional: bool,
+    head: bool = False,
 ) -> tuple[str, Span] | None:
     toks = list(tokens)
     for tok in toks:
@@ -1006,7 +1115,9 @@ def _attribute(
         cue, cue_span = m
         sp = _speaker_span(cue_span, ranges)
         if sp is None and positional:
-            sp = _positional_speaker(sorted(toks, key=lambda t: t.i), cue_span)
+            sp = _positional_speaker(sorted(toks, key=lambda t: t.i), cue_span, after_ok=not head)
+            if sp is not None and _not_a_speaker(sp):
+                sp = None
         if sp is not None and not _in_ranges(sp.start_char, ranges):
             return cue, sp
     return None
@@ -1185,6 +1296,195 @@ def _indirects(doc: Doc, lex: CueLexicon, marked: Sequence[MarkedSpan]) -> list[
     return out
 
 
+# --------------------------------------------------------------------------- speaker runs
+
+#: Speaker pronouns resolved through the run of earlier speakers, and what they need.
+_SPEAKER_PRONOUNS = {"he": ("person", "m"), "she": ("person", "f"), "it": ("body", None)}
+_DETERMINERS = frozenset({"the", "this", "that"})
+_BODY_LABELS = frozenset({"ORG", "NORP"})
+_STATE_LABELS = frozenset({"ORG", "NORP", "GPE"})
+#: How far back (sentences) a pronoun / a description looks for an earlier speaker, and
+#: how far back a description looks for a named entity when no speaker fits.
+PRONOUN_WINDOW, DESCRIPTION_WINDOW, ENTITY_WINDOW = 3, 8, 2
+
+
+def _descriptions_path() -> Path:
+    return Path(str(resources.files("eventwire") / "data" / "quotes" / "descriptions.tsv"))
+
+
+@lru_cache(maxsize=8)
+def load_descriptions(path: str | None = None) -> dict[str, str]:
+    """Head nouns of speaker descriptions and their kinds (``data/quotes/descriptions.tsv``).
+
+    Raises ``DataFileError`` naming the file and line for a malformed entry.
+    """
+    file = Path(path) if path else _descriptions_path()
+    try:
+        lines = file.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise DataFileError(str(file), f"cannot read speaker descriptions: {exc}") from exc
+    out: dict[str, str] = {}
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        fields = [f.strip() for f in line.split("\t")]
+        if len(fields) != 2 or not fields[0] or fields[1] not in ("person", "body", "state"):
+            raise DataFileError(
+                f"{file}:{lineno}", f"expected 'noun<TAB>person|body|state', got {line!r}"
+            )
+        out[fields[0].lower()] = fields[1]
+    return out
+
+
+@dataclass
+class _Said:
+    """One earlier speaker of the run: where, in which sentence, who, and of what kind."""
+
+    start: int
+    end: int
+    sent: int
+    speaker: record.Speaker
+    kind: str | None  # person / body / None (unknown)
+    named: bool
+
+
+def _entity_kind(label: str) -> str | None:
+    if label == "PERSON":
+        return "person"
+    if label in _STATE_LABELS:
+        return "body"
+    return None
+
+
+def _refine_speakers(doc: Doc, quotes: Sequence[record.Quote]) -> None:
+    """Speakers stay speakers: a speaker pronoun ("he told the BBC") or definite
+    description ("the newspaper said", "the candidate added") takes the name of the latest
+    earlier speaker that agrees with it (person or body, gender once known), unless a
+    person or body named outside quotes in between is a clause subject; a description
+    with no such speaker takes the latest named entity of its kind just before it.
+    Only the speaker's name and entity change; its text and span stay."""
+    if not quotes or not (doc.has_annotation("DEP") or doc.has_annotation("SENT_START")):
+        return
+    descriptions = load_descriptions()
+    actors: Any = doc._.actors if Doc.has_extension("actors") else None
+    types: dict[str, str] = {}
+    for ent in getattr(actors, "entities", None) or ():
+        types[getattr(ent, "id", "")] = getattr(ent, "type", "")
+    sent_starts = [s.start_char for s in doc.sents]
+    inside = _Ranges(q.span for q in quotes)
+    index = _doc_index(doc)
+    outside_ents = [e for e in index.ents if e.start_char not in inside]
+    ent_starts = [e.start_char for e in outside_ents]
+    genders: dict[str, str] = {}
+
+    def sent_of(offset: int) -> int:
+        return bisect.bisect_right(sent_starts, offset) - 1
+
+    def kind_of(sp: record.Speaker, span: Span) -> tuple[str | None, bool]:
+        if sp.entity and types.get(sp.entity):
+            return _entity_kind(types[sp.entity]), True
+        for e in span.ents:
+            if _entity_kind(e.label_) is not None:
+                return _entity_kind(e.label_), True
+        low = span.text.lower()
+        if low in _SPEAKER_PRONOUNS:
+            return _SPEAKER_PRONOUNS[low][0], sp.name is not None and sp.name.lower() != low
+        kind = descriptions.get(span.root.lemma_.lower())
+        named = any(t.pos_ == "PROPN" for t in span) or (sp.name or "") != span.text
+        return ("body" if kind == "state" else kind), named
+
+    def intervening(after: int, before: int, kind: str, skip: str) -> bool:
+        k = bisect.bisect_left(ent_starts, after)
+        while k < len(outside_ents) and outside_ents[k].start_char < before:
+            e = outside_ents[k]
+            k += 1
+            if _entity_kind(e.label_) != kind or e.root.dep_ not in _SUBJECT_DEPS:
+                continue
+            if e.text.lower() not in skip.lower():
+                return True
+        return False
+
+    history: list[_Said] = []
+    by_span: dict[tuple[int, int], record.Speaker] = {}
+    spoken = sorted(
+        {q.speaker.span: q.speaker for q in quotes if q.speaker and q.speaker.span}.items()
+    )
+    for (start, end), sp in spoken:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None or not len(span):
+            continue
+        sent = sent_of(start)
+        low = span.text.lower()
+        new: record.Speaker | None = None
+        if low in _SPEAKER_PRONOUNS:
+            want, gender = _SPEAKER_PRONOUNS[low]
+            for said in reversed(history):
+                if sent - said.sent > PRONOUN_WINDOW:
+                    break
+                name = said.speaker.name or ""
+                if said.speaker.text and said.speaker.text.lower() in _SPEAKER_PRONOUNS:
+                    if not said.named:
+                        continue  # a pronoun nobody resolved
+                if said.kind not in (want, None):
+                    continue
+                if gender and genders.get(name, gender) != gender:
+                    continue
+                if sp.entity is not None and sp.entity == said.speaker.entity:
+                    break  # the actors layer agrees
+                if not intervening(said.end, start, want, name):
+                    new = record.Speaker(
+                        text=sp.text, name=said.speaker.name, entity=said.speaker.entity,
+                        span=sp.span,
+                    )  # fmt: skip
+                break
+            if gender and (new or sp).name:
+                genders.setdefault((new or sp).name or "", gender)
+        elif (
+            low.split(" ", 1)[0] in _DETERMINERS
+            and span.root.pos_ == "NOUN"
+            and span.root.lemma_.lower() in descriptions
+            and not any(e.label_ in ("PERSON", "ORG") for e in span.ents)
+        ):
+            kind = descriptions[span.root.lemma_.lower()]
+            want = "person" if kind == "person" else "body"
+            resolved = (
+                sp.entity is not None
+                and _entity_kind(types.get(sp.entity, "")) == want
+                and (sp.name or "").lower() not in span.text.lower()
+            )
+            if not resolved:
+                for said in reversed(history):
+                    if sent - said.sent > DESCRIPTION_WINDOW:
+                        break
+                    if said.named and said.kind == want and said.speaker.name:
+                        new = record.Speaker(
+                            text=sp.text, name=said.speaker.name, entity=said.speaker.entity,
+                            span=sp.span,
+                        )  # fmt: skip
+                        break
+                if new is None:
+                    labels = {"person": {"PERSON"}, "body": _BODY_LABELS, "state": _STATE_LABELS}
+                    k = bisect.bisect_left(ent_starts, start) - 1
+                    while k >= 0 and sent - sent_of(ent_starts[k]) <= ENTITY_WINDOW:
+                        e = outside_ents[k]
+                        k -= 1
+                        if e.label_ in labels[kind]:
+                            named = _make_speaker(doc, e)
+                            new = record.Speaker(
+                                text=sp.text, name=named.name, entity=named.entity, span=sp.span
+                            )
+                            break
+        final = new or sp
+        by_span[(start, end)] = final
+        kind, named = kind_of(final, span)
+        if new is not None:
+            named = True
+        history.append(_Said(start, end, sent, final, kind, named))
+    for q in quotes:
+        if q.speaker and q.speaker.span in by_span:
+            q.speaker = by_span[q.speaker.span]
+
+
 # --------------------------------------------------------------------------- public API
 
 
@@ -1195,8 +1495,10 @@ def find_quotes(doc: Doc, *, cues: CueLexicon | None = None) -> list[record.Quot
     raises on odd text: problems are logged and the affected quote skipped.
     """
     token = _INDEX.set(_DocIndex(doc))
+    lex_token = _LEX.set(None)
     try:
         lex = cues or load_cues()
+        _LEX.set(lex)
         marked = find_marked_spans(text_of(doc))
         directs = _directs(doc, lex, marked)
         quotes = [
@@ -1212,6 +1514,13 @@ def find_quotes(doc: Doc, *, cues: CueLexicon | None = None) -> list[record.Quot
         ]
         if doc.has_annotation("DEP"):
             quotes.extend(_indirects(doc, lex, marked))
+        quotes.sort(key=lambda q: (q.span[0], -q.span[1]))
+        try:
+            _refine_speakers(doc, quotes)
+        except DataFileError:
+            raise
+        except Exception:  # a failed refinement keeps the speakers found so far
+            log.warning("speaker refinement failed; speakers left as found", exc_info=True)
     except DataFileError:
         raise
     except Exception:  # never let one odd article stop a batch
@@ -1219,7 +1528,7 @@ def find_quotes(doc: Doc, *, cues: CueLexicon | None = None) -> list[record.Quot
         return []
     finally:
         _INDEX.reset(token)
-    quotes.sort(key=lambda q: (q.span[0], -q.span[1]))
+        _LEX.reset(lex_token)
     for n, q in enumerate(quotes, 1):
         q.id = f"q{n}"
     return quotes
