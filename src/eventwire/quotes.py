@@ -409,11 +409,14 @@ def _tail_tokens(doc: Doc, q: _Direct, next_start: int) -> list[Token]:
     """
     out: list[Token] = []
     i = q.tok_end
+    reached_next = False
     while i < len(doc):
         tok = doc[i]
         if tok.idx >= next_start - 1 and tok.idx >= q.end + 1 and _is_mark(tok):
+            reached_next = True
             break
         if tok.idx >= next_start:
+            reached_next = True
             break
         if "\n" in tok.text:
             break
@@ -423,6 +426,14 @@ def _tail_tokens(doc: Doc, q: _Direct, next_start: int) -> list[Token]:
         i += 1
     inner = text_of(doc)[q.start : q.end].rstrip("'’‘ ")
     words = [t for t in out if t.is_alpha]
+    if (
+        reached_next
+        and inner.endswith(tuple(_SENT_END))
+        and words
+        and not words[0].is_lower
+        and [t.text for t in out if not _is_mark(t) and not t.is_space][-1:] in ([","], [":"])
+    ):
+        return []  # “… continue.” He added, “…”: the words introduce the next quote
     if inner.endswith(".") and words and not words[0].is_lower and len(words) > 4:
         return []  # “... the end.” The next sentence is not the attribution.
     if inner.endswith(("?", "!")) and words and not words[0].is_lower:
@@ -1018,8 +1029,45 @@ def _ancestor_cue(
             continue
         sp = _speaker_span(m[1], ranges)
         if sp is not None:
-            return m[0], sp
+            outer = _outer_speaker(doc[i], sp, lex, ranges)
+            return (outer or m)[0], (outer or (m[0], sp))[1]
     return None
+
+
+#: A pronoun subject of a nested cue that may stand for the outer speaker, and the
+#: NER labels the outer speaker must not have.
+_NESTED_PRONOUNS = {"he": ("ORG", "GPE", "NORP"), "she": ("ORG", "GPE", "NORP"), "it": ("PERSON",)}
+
+
+def _outer_speaker(
+    cue: Token, sp: Span, lex: CueLexicon, ranges: _Ranges
+) -> tuple[str, Span] | None:
+    """ "X said he called the plan “a disaster”": the nested cue's pronoun subject is
+    the outer speaker, who is named (the outermost agreeing speech cue whose reported
+    clause holds the nested cue)."""
+    if len(sp) != 1 or sp[0].lower_ not in _NESTED_PRONOUNS:
+        return None
+    banned = _NESTED_PRONOUNS[sp[0].lower_]
+    found: tuple[str, Span] | None = None
+    cur, via_clause = cue, False
+    for _ in range(6):
+        if cur.head.i == cur.i or "\n" in cur.text:
+            break
+        via_clause = via_clause or cur.dep_ == "ccomp"
+        cur = cur.head
+        if not via_clause or _in_ranges(cur.idx, ranges):
+            continue
+        m = lex.match(cur, "indirect")
+        if m is None:
+            continue
+        outer = _speaker_span(m[1], ranges)
+        if outer is None or outer.root.ent_type_ in banned:
+            break
+        if outer.root.tag_ in ("NNS", "NNPS") or outer.root.lower_ in ("they", "we", "i"):
+            break
+        found = (m[0], outer)
+        via_clause = False
+    return found
 
 
 _DASH_RE = re.compile(r"(?:â€[\x9d\ufffd]|[\"”»'’])*[^\S\n]*(?:―|—|–|--?)[^\S\n]*")
@@ -1313,8 +1361,9 @@ def _descriptions_path() -> Path:
 
 
 @lru_cache(maxsize=8)
-def load_descriptions(path: str | None = None) -> dict[str, str]:
-    """Head nouns of speaker descriptions and their kinds (``data/quotes/descriptions.tsv``).
+def load_descriptions(path: str | None = None) -> dict[str, tuple[str, str | None]]:
+    """Head nouns (and honorifics) of speaker descriptions: their kind and gender
+    (``data/quotes/descriptions.tsv``).
 
     Raises ``DataFileError`` naming the file and line for a malformed entry.
     """
@@ -1323,16 +1372,22 @@ def load_descriptions(path: str | None = None) -> dict[str, str]:
         lines = file.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
         raise DataFileError(str(file), f"cannot read speaker descriptions: {exc}") from exc
-    out: dict[str, str] = {}
+    out: dict[str, tuple[str, str | None]] = {}
     for lineno, line in enumerate(lines, 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         fields = [f.strip() for f in line.split("\t")]
-        if len(fields) != 2 or not fields[0] or fields[1] not in ("person", "body", "state"):
+        if (
+            len(fields) not in (2, 3)
+            or not fields[0]
+            or fields[1] not in ("person", "body", "state")
+            or (len(fields) == 3 and fields[2] not in ("m", "f"))
+        ):
             raise DataFileError(
-                f"{file}:{lineno}", f"expected 'noun<TAB>person|body|state', got {line!r}"
+                f"{file}:{lineno}",
+                f"expected 'noun<TAB>person|body|state[<TAB>m|f]', got {line!r}",
             )
-        out[fields[0].lower()] = fields[1]
+        out[fields[0].lower()] = (fields[1], fields[2] if len(fields) == 3 else None)
     return out
 
 
@@ -1389,9 +1444,16 @@ def _refine_speakers(doc: Doc, quotes: Sequence[record.Quote]) -> None:
         low = span.text.lower()
         if low in _SPEAKER_PRONOUNS:
             return _SPEAKER_PRONOUNS[low][0], sp.name is not None and sp.name.lower() != low
-        kind = descriptions.get(span.root.lemma_.lower())
+        kind = descriptions.get(span.root.lemma_.lower(), (None, None))[0]
         named = any(t.pos_ == "PROPN" for t in span) or (sp.name or "") != span.text
         return ("body" if kind == "state" else kind), named
+
+    def gender_of(span: Span) -> str | None:
+        for t in (span[0], span.root):
+            found = descriptions.get(t.lower_) or descriptions.get(t.lemma_.lower())
+            if found is not None and found[1]:
+                return found[1]
+        return None
 
     def intervening(after: int, before: int, kind: str, skip: str) -> bool:
         k = bisect.bisect_left(ent_starts, after)
@@ -1422,9 +1484,17 @@ def _refine_speakers(doc: Doc, quotes: Sequence[record.Quote]) -> None:
                 if sent - said.sent > PRONOUN_WINDOW:
                     break
                 name = said.speaker.name or ""
+                if (said.speaker.text or "").lower() == low:
+                    # the same pronoun speaking again: the same speaker as then
+                    if said.named and sp.name != said.speaker.name:
+                        new = record.Speaker(
+                            text=sp.text, name=said.speaker.name, entity=said.speaker.entity,
+                            span=sp.span,
+                        )  # fmt: skip
+                    break
                 if said.speaker.text and said.speaker.text.lower() in _SPEAKER_PRONOUNS:
                     if not said.named:
-                        continue  # a pronoun nobody resolved
+                        continue  # another pronoun nobody resolved
                 if said.kind not in (want, None):
                     continue
                 if gender and genders.get(name, gender) != gender:
@@ -1437,7 +1507,10 @@ def _refine_speakers(doc: Doc, quotes: Sequence[record.Quote]) -> None:
                         span=sp.span,
                     )  # fmt: skip
                 break
-            if gender and (new or sp).name:
+            if new is None and gender and genders.get(sp.name or "", gender) != gender:
+                # resolved elsewhere to someone of the other gender ("Ms. Roe ... he said")
+                new = record.Speaker(text=sp.text, name=sp.text, entity=None, span=sp.span)
+            if gender and (new or sp).name and (new or sp).name != sp.text:
                 genders.setdefault((new or sp).name or "", gender)
         elif (
             low.split(" ", 1)[0] in _DETERMINERS
@@ -1445,7 +1518,7 @@ def _refine_speakers(doc: Doc, quotes: Sequence[record.Quote]) -> None:
             and span.root.lemma_.lower() in descriptions
             and not any(e.label_ in ("PERSON", "ORG") for e in span.ents)
         ):
-            kind = descriptions[span.root.lemma_.lower()]
+            kind = descriptions[span.root.lemma_.lower()][0]
             want = "person" if kind == "person" else "body"
             resolved = (
                 sp.entity is not None
@@ -1476,6 +1549,9 @@ def _refine_speakers(doc: Doc, quotes: Sequence[record.Quote]) -> None:
                             break
         final = new or sp
         by_span[(start, end)] = final
+        known = gender_of(span)
+        if known and final.name:
+            genders.setdefault(final.name, known)
         kind, named = kind_of(final, span)
         if new is not None:
             named = True
