@@ -265,6 +265,8 @@ class CueLexicon:
     verbs: dict[str, frozenset[str]]
     phrasal: dict[tuple[str, str], frozenset[str]]
     phrases: dict[tuple[str, ...], frozenset[str]]
+    #: speech nouns ("issued a statement: “…”", "her remarks: “…”")
+    nouns: frozenset[str] = frozenset()
 
     def _lemma(self, tok: Token) -> str:
         """The verb's lemma; for a form the lemmatizer missed ("Tweeted"), a
@@ -285,6 +287,14 @@ class CueLexicon:
         for words, uses in self.phrases.items():
             index.setdefault(words[0], []).append((words, uses))
         return index
+
+    def match_form(self, tok: Token, use: str) -> tuple[str, Span] | None:
+        """A one-word verb cue recognised by its form alone, whatever its tag (the
+        tagger reads "the editorial read." as a noun phrase)."""
+        v_uses = self.verbs.get(self._lemma(tok))
+        if tok.is_alpha and v_uses and use in v_uses:
+            return tok.text, tok.doc[tok.i : tok.i + 1]
+        return None
 
     def match(self, tok: Token, use: str) -> tuple[str, Span] | None:
         """If ``tok`` starts a cue usable for ``use``, return (cue text, cue span)."""
@@ -312,7 +322,7 @@ class CueLexicon:
         return None
 
 
-_USES = frozenset({"direct", "indirect", "object"})
+_USES = frozenset({"direct", "indirect", "object", "noun"})
 _INFLECTIONS = (
     ("ied", "y"),
     ("ed", ""),
@@ -338,6 +348,7 @@ def load_cues(path: str | None = None) -> CueLexicon:
     verbs: dict[str, frozenset[str]] = {}
     phrasal: dict[tuple[str, str], frozenset[str]] = {}
     phrases: dict[tuple[str, ...], frozenset[str]] = {}
+    nouns: set[str] = set()
     try:
         lines = file.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
@@ -354,13 +365,17 @@ def load_cues(path: str | None = None) -> CueLexicon:
         if not cue or not uses or not uses <= _USES:
             raise DataFileError(where, f"bad entry {line!r}: uses must be among {sorted(_USES)}")
         words = tuple(cue.split())
-        if len(words) == 1:
+        if "noun" in uses:
+            if len(words) != 1 or uses != {"noun"}:
+                raise DataFileError(where, f"bad entry {line!r}: a noun cue is one word, 'noun' only")
+            nouns.add(cue)
+        elif len(words) == 1:
             verbs[cue] = uses
         elif words[-1] in ("to", "from", "by") or len(words) > 2:
             phrases[words] = uses
         else:
             phrasal[(words[0], words[1])] = uses
-    return CueLexicon(verbs, phrasal, phrases)
+    return CueLexicon(verbs, phrasal, phrases, frozenset(nouns))
 
 
 # --------------------------------------------------------------------------- helpers
@@ -531,6 +546,8 @@ def _subject_of(cue: Token) -> Token | None:
                     return pobj
         for child in tok.children:
             if child.dep_ in _SUBJECT_DEPS:
+                if seen == 0 and child.dep_ == "nsubjpass":
+                    return None  # "the claims were denied": what was said, not who said it
                 if child.ent_type_ in ("DATE", "TIME") and child.pos_ in ("PROPN", "NOUN"):
                     return None  # "said Monday", not "said the 46-year-old"
                 return child
@@ -1009,7 +1026,7 @@ def _ancestor_cue(
     """The nearest speech cue that syntactically governs the quoted words."""
     cands: list[tuple[int, int, int]] = []
     for t in doc[q.tok_start : q.tok_end]:
-        cur = t.head
+        cur, prev = t.head, t
         if q.tok_start <= cur.i < q.tok_end:
             continue
         for steps in range(6):
@@ -1020,9 +1037,16 @@ def _ancestor_cue(
                 if lex.match(cur, "direct") is not None:
                     cands.append((steps, abs(cur.i - q.tok_start), cur.i))
                     break
+                if cur.pos_ == "NOUN" and cur.lemma_.lower() in lex.nouns:
+                    owner = next((c for c in cur.children if c.dep_ == "poss"), None)
+                    content = prev.dep_ in ("prep", "appos", "acl", "ccomp", "relcl")
+                    if owner is not None and owner.pos_ != "PRON" and content:
+                        # "Smith's allegations of “fraud”"
+                        return cur.text, _np_span(owner)
+                    break
             if cur.head.i == cur.i:
                 break
-            cur = cur.head
+            cur, prev = cur.head, cur
     for _, _, i in sorted(set(cands)):
         m = lex.match(doc[i], "direct")
         if m is None:
@@ -1168,6 +1192,42 @@ def _attribute(
                 sp = None
         if sp is not None and not _in_ranges(sp.start_char, ranges):
             return cue, sp
+    if head:
+        found = _noun_cue(toks, lex, ranges)
+        if found is not None:
+            return found
+    if positional and not head:
+        # “…,” the editorial read.  — a cue the tagger missed, as the tail's last word
+        words = [t for t in toks if not t.is_punct and not t.is_space and not _is_mark(t)]
+        lead = [t for t in toks if t.i < words[0].i] if words else []
+        if 2 <= len(words) <= 5 and all(t.is_punct or _is_mark(t) for t in lead):
+            m = lex.match_form(words[-1], "direct")
+            if m is not None and all(_np_like(t) for t in words[:-1]):
+                doc = words[0].doc
+                sp = doc[words[0].i : words[-1].i]
+                if not _not_a_speaker(sp):
+                    return m[0], sp
+    return None
+
+
+def _noun_cue(toks: Sequence[Token], lex: CueLexicon, ranges: _Ranges) -> tuple[str, Span] | None:
+    """A speech noun before a quote: its owner ("Smith's statement: “…”"), or the subject
+    of the verb it is the object of ("Smith issued the following statement: “…”")."""
+    for tok in toks:  # nearest first
+        if not (tok.is_punct or tok.is_space or _is_mark(tok) or tok.pos_ == "NOUN"):
+            return None  # only "statement:" / "statement," right before the quote
+        if tok.pos_ != "NOUN" or tok.lemma_.lower() not in lex.nouns:
+            continue
+        owner = next((c for c in tok.children if c.dep_ == "poss"), None)
+        if owner is not None and owner.lower_ not in _SPEAKER_PRONOUNS:
+            sp: Span | None = _np_span(owner)
+        elif tok.dep_ == "dobj" and tok.head.pos_ in ("VERB", "AUX"):
+            verb = tok.head
+            sp = _speaker_span(verb.doc[verb.i : verb.i + 1], ranges)
+        else:
+            continue
+        if sp is not None and not _in_ranges(sp.start_char, ranges) and not _not_a_speaker(sp):
+            return tok.text, sp
     return None
 
 
@@ -1353,7 +1413,7 @@ _BODY_LABELS = frozenset({"ORG", "NORP"})
 _STATE_LABELS = frozenset({"ORG", "NORP", "GPE"})
 #: How far back (sentences) a pronoun / a description looks for an earlier speaker, and
 #: how far back a description looks for a named entity when no speaker fits.
-PRONOUN_WINDOW, DESCRIPTION_WINDOW, ENTITY_WINDOW = 3, 8, 2
+PRONOUN_WINDOW, DESCRIPTION_WINDOW, ENTITY_WINDOW = 3, 8, 4
 
 
 def _descriptions_path() -> Path:
@@ -1516,7 +1576,7 @@ def _refine_speakers(doc: Doc, quotes: Sequence[record.Quote]) -> None:
             low.split(" ", 1)[0] in _DETERMINERS
             and span.root.pos_ == "NOUN"
             and span.root.lemma_.lower() in descriptions
-            and not any(e.label_ in ("PERSON", "ORG") for e in span.ents)
+            and span.root.ent_type_ not in ("PERSON", "ORG")
         ):
             kind = descriptions[span.root.lemma_.lower()][0]
             want = "person" if kind == "person" else "body"
