@@ -544,13 +544,15 @@ def _subject_of(cue: Token) -> Token | None:
                 pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
                 if pobj is not None:
                     return pobj
-        for child in tok.children:
-            if child.dep_ in _SUBJECT_DEPS:
-                if seen == 0 and child.dep_ == "nsubjpass":
-                    return None  # "the claims were denied": what was said, not who said it
-                if child.ent_type_ in ("DATE", "TIME") and child.pos_ in ("PROPN", "NOUN"):
-                    return None  # "said Monday", not "said the 46-year-old"
-                return child
+        subjects = [c for c in tok.children if c.dep_ in _SUBJECT_DEPS]
+        for child in subjects:
+            if seen == 0 and child.dep_ == "nsubjpass":
+                return None  # "the claims were denied": what was said, not who said it
+            if child.ent_type_ in ("DATE", "TIME") and child.pos_ in ("PROPN", "NOUN"):
+                continue  # "said Monday", not "said the 46-year-old"
+            return child
+        if subjects:
+            return None
         if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
             return tok.head
         if tok.dep_ in _INHERIT_DEPS and tok.head.i != tok.i:
@@ -616,6 +618,16 @@ def _positional_speaker(
         named = _name_before_apposition(doc, first, j)
         if named is not None:
             return named
+        if after_ok:
+            # “…,” Jane Doe, the long-serving head of the agency, said
+            k = first
+            while k < j and (doc[k].is_punct or _is_mark(doc[k]) or doc[k].is_space):
+                k += 1
+            e = k
+            while e < j and (doc[e].pos_ == "PROPN" or doc[e].text == "."):
+                e += 1
+            if e > k and doc[e].text == "," and doc[k].pos_ == "PROPN":
+                return doc[k:e]
     i = cue_span.start - 1
     while i >= first and _np_like(doc[i]) and cue_span.start - i <= 8:
         i -= 1
@@ -936,6 +948,13 @@ def _directs(doc: Doc, lex: CueLexicon, marked: Sequence[MarkedSpan]) -> list[_D
             found = _previous_sentence_cue(doc, q, lex, ranges)
             if found is not None:
                 q.speaker = _make_speaker(doc, found[1])
+    # Still none: a paragraph-opening quote right after a sentence about a person
+    # ("Smith praised the plan. ¶ “We need it.”") is that person's.
+    for q in out:
+        if q.speaker is None and q.opens_para:
+            found_subject = _previous_subject(doc, q, ranges)
+            if found_subject is not None:
+                q.speaker = _make_speaker(doc, found_subject)
     # Short scare quotes count as speech only with a speaker cue of their own;
     # titles of shows, books and events ("told CNN's “State of the Union”") never.
     return [
@@ -1168,6 +1187,25 @@ def _previous_sentence_cue(
         sp = _speaker_span(m[1], ranges)
         if sp is not None:
             return m[0], sp
+    return None
+
+
+def _previous_subject(doc: Doc, q: _Direct, ranges: _Ranges) -> Span | None:
+    """The person who is the main subject of the sentence that ends the paragraph before
+    a paragraph-opening quote (a named person or he/she), outside quotation marks."""
+    if not doc.has_annotation("DEP"):
+        return None
+    j = q.tok_start - 1
+    while j >= 0 and (doc[j].is_space or _is_mark(doc[j]) or "\n" in doc[j].text):
+        j -= 1
+    if j < 0 or doc[j].text not in _SENT_END or _in_ranges(doc[j].idx, ranges):
+        return None
+    root = sentence_of(doc[j]).root
+    subj = next((c for c in root.children if c.dep_ == "nsubj"), None)
+    if subj is None or _in_ranges(subj.idx, ranges):
+        return None
+    if subj.ent_type_ == "PERSON" or subj.lower_ in ("he", "she"):
+        return _np_span(subj)
     return None
 
 
