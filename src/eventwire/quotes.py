@@ -312,7 +312,7 @@ class CueLexicon:
             return None
         lemma = self._lemma(tok)
         for child in _children(tok):
-            if child.dep_ in ("prt", "dobj"):  # "point out", "put it" ("as X put it")
+            if child.dep_ in ("prt", "dobj", "advmod"):  # "point out", "put it", "shot back"
                 p_uses = self.phrasal.get((lemma, child.lower_))
                 if p_uses and use in p_uses:
                     return tok.text, doc[tok.i : tok.i + 1]
@@ -638,6 +638,13 @@ def _positional_speaker(
     ):
         return before
     if not after_ok:
+        # inverted before a colon: "Stated Stone: “…”", "Added the minister: “…”"
+        k = cue_span.end
+        while k < len(doc) and k - cue_span.end < 6 and (doc[k].pos_ in ("PROPN", "DET", "NOUN")):
+            k += 1
+        run = doc[cue_span.end : k]
+        if k < len(doc) and doc[k].text == ":" and any(t.pos_ == "PROPN" for t in run):
+            return run
         return None
     after: list[Token] = []
     for t in doc[cue_span.end : min(len(doc), cue_span.end + 8)]:
@@ -729,7 +736,7 @@ def _speaker_span_raw(cue_span: Span, quote_ranges: _Ranges) -> Span | None:
         # "..., telling the crowd, “…”": a participle speaks for the main clause.
         root = sentence_of(first).root
         subj = next((c for c in root.children if c.dep_ in _SUBJECT_DEPS), None)
-    if subj is None or _in_ranges(subj.idx, quote_ranges):
+    if subj is None or (_in_ranges(subj.idx, quote_ranges) and not _glued_to_quote(subj)):
         return None
     if subj.lower_ in ("who", "that", "which"):  # "X, who said ..." -> X
         head = subj.head
@@ -740,6 +747,13 @@ def _speaker_span_raw(cue_span: Span, quote_ranges: _Ranges) -> Span | None:
             noun = noun.head
         return _np_span(_named_apposition(noun))
     return _np_span(_named_apposition(subj))
+
+
+def _glued_to_quote(tok: Token) -> bool:
+    """A token that runs from inside a quote over its closing mark into a name
+    ("paranoia,”Clinton said": the tokenizer keeps it whole)."""
+    cut = max(tok.text.rfind(m) for m in _MARK_CHARS)
+    return 0 <= cut < len(tok.text) - 1 and tok.text[cut + 1 :].isalpha()
 
 
 def _named_apposition(head: Token) -> Token:
@@ -876,7 +890,11 @@ def _make_speaker(doc: Doc, span: Span) -> record.Speaker:
         name = _pronoun_name(doc, span) or _person_name(doc, span) or span.text
     start, end = span.start_char, span.end_char
     text = text_of(doc)
-    # a quotation mark glued to the speaker's first word ("…the Town.”He said")
+    # a quotation mark glued to the speaker's first word ("…the Town.”He said",
+    # "paranoia,”Clinton said"): the speaker starts after it
+    cut = max(text.rfind(m, start, end) for m in _MARK_CHARS)
+    if 0 <= cut < end - 1 and text[cut + 1].isalpha() and text[cut - 1 : cut].strip():
+        start = cut + 1
     while start < end and (text[start] in _MARK_CHARS or text[start].isspace()):
         start += 1
     while end > start and (text[end - 1] in _MARK_CHARS or text[end - 1].isspace()):
