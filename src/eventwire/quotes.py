@@ -937,11 +937,11 @@ def _directs(doc: Doc, lex: CueLexicon, marked: Sequence[MarkedSpan]) -> list[_D
         prev_end = out[k - 1].end if k > 0 else -1
         tail = _tail_tokens(doc, q, next_start)
         found = (
-            _ancestor_cue(doc, q, lex, ranges)
+            _colon_speaker(doc, q)
+            or _ancestor_cue(doc, q, lex, ranges)
             or _attribute(tail, lex, ranges, positional=True)
             or _attribute(_head_tokens(doc, q, prev_end), lex, ranges, positional=True, head=True)
             or _dash_speaker(doc, q)
-            or _colon_speaker(doc, q)
         )
         if found is not None:
             cue, sp = found
