@@ -76,7 +76,7 @@ _BEFORE_OPEN = "([{—–-/"
 _AFTER_CLOSE = ".,;:!?)]}—–-…'’"
 _SENT_END = ".!?…"
 #: Characters of double quotation marks (never part of a speaker's words).
-_MARK_CHARS = "\"＂“”„‟«»"
+_MARK_CHARS = '"＂“”„‟«»'
 
 #: Quotes with at most this many words need a cue of their own (scare quotes).
 SCARE_MAX_WORDS = 3
@@ -367,7 +367,9 @@ def load_cues(path: str | None = None) -> CueLexicon:
         words = tuple(cue.split())
         if "noun" in uses:
             if len(words) != 1 or uses != {"noun"}:
-                raise DataFileError(where, f"bad entry {line!r}: a noun cue is one word, 'noun' only")
+                raise DataFileError(
+                    where, f"bad entry {line!r}: a noun cue is one word, 'noun' only"
+                )
             nouns.add(cue)
         elif len(words) == 1:
             verbs[cue] = uses
@@ -694,8 +696,7 @@ def _not_a_speaker(span: Span) -> bool:
     """A clock time or date ("2:40 p.m.") or a dateline ("WASHINGTON (AP) —") is no one."""
     words = [t for t in span if not t.is_punct]
     if not words or all(
-        t.like_num or t.ent_type_ in ("DATE", "TIME") or t.lower_ in ("a.m.", "p.m.")
-        for t in words
+        t.like_num or t.ent_type_ in ("DATE", "TIME") or t.lower_ in ("a.m.", "p.m.") for t in words
     ):
         return True
     first = span[0]
@@ -1608,9 +1609,8 @@ def _refine_speakers(doc: Doc, quotes: Sequence[record.Quote]) -> None:
                             span=sp.span,
                         )  # fmt: skip
                     break
-                if said.speaker.text and said.speaker.text.lower() in _SPEAKER_PRONOUNS:
-                    if not said.named:
-                        continue  # another pronoun nobody resolved
+                if (said.speaker.text or "").lower() in _SPEAKER_PRONOUNS and not said.named:
+                    continue  # another pronoun nobody resolved
                 if said.kind not in (want, None):
                     continue
                 if gender and genders.get(name, gender) != gender:
@@ -1658,9 +1658,12 @@ def _refine_speakers(doc: Doc, quotes: Sequence[record.Quote]) -> None:
                         e = outside_ents[k]
                         k -= 1
                         if e.label_ in labels[kind]:
-                            named = _make_speaker(doc, e)
+                            of_entity = _make_speaker(doc, e)
                             new = record.Speaker(
-                                text=sp.text, name=named.name, entity=named.entity, span=sp.span
+                                text=sp.text,
+                                name=of_entity.name,
+                                entity=of_entity.entity,
+                                span=sp.span,
                             )
                             break
         final = new or sp
@@ -1668,10 +1671,8 @@ def _refine_speakers(doc: Doc, quotes: Sequence[record.Quote]) -> None:
         known = gender_of(span)
         if known and final.name:
             genders.setdefault(final.name, known)
-        kind, named = kind_of(final, span)
-        if new is not None:
-            named = True
-        history.append(_Said(start, end, sent, final, kind, named))
+        said_kind, said_named = kind_of(final, span)
+        history.append(_Said(start, end, sent, final, said_kind, said_named or new is not None))
     for q in quotes:
         if q.speaker and q.speaker.span in by_span:
             q.speaker = by_span[q.speaker.span]
