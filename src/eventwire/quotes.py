@@ -1063,14 +1063,22 @@ def _ancestor_cue(
 ) -> tuple[str, Span] | None:
     """The nearest speech cue that syntactically governs the quoted words."""
     cands: list[tuple[int, int, int]] = []
+    text = text_of(doc)
+    before = text[max(0, q.start - 40) : q.start].rstrip(_MARK_CHARS + " \t")
+    # a quote that opens its own sentence ('… (1530 UTC)."There was …') is not
+    # governed by a cue before it (a glued mark can make the parser think so)
+    opens_sentence = before.rstrip(")]’'").endswith(tuple(_SENT_END))
     for t in doc[q.tok_start : q.tok_end]:
+        outside = text[t.idx : q.start] + text[q.end : t.idx + len(t)]
+        if any(c.isalnum() for c in outside):
+            continue  # a token glued across a mark ('UTC)."There'): its head is outside
         cur, prev = t.head, t
         if q.tok_start <= cur.i < q.tok_end:
             continue
         for steps in range(6):
             if not _in_ranges(cur.idx, ranges):
                 lo, hi = sorted((cur.idx, q.start))
-                if "\n" in text_of(doc)[lo:hi]:
+                if "\n" in text[lo:hi] or (opens_sentence and cur.idx < q.start):
                     break
                 if lex.match(cur, "direct") is not None:
                     cands.append((steps, abs(cur.i - q.tok_start), cur.i))
@@ -1612,6 +1620,8 @@ def _refine_speakers(doc: Doc, quotes: Sequence[record.Quote]) -> None:
                 if (said.speaker.text or "").lower() in _SPEAKER_PRONOUNS and not said.named:
                     continue  # another pronoun nobody resolved
                 if said.kind not in (want, None):
+                    if said.sent == sent or (said.end <= start and sent - said.sent <= 1):
+                        break  # the speaker just before does not agree: no run to follow
                     continue
                 if gender and genders.get(name, gender) != gender:
                     continue
