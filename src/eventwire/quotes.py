@@ -1085,7 +1085,12 @@ def _ancestor_cue(
                     break
                 if cur.pos_ == "NOUN" and cur.lemma_.lower() in lex.nouns:
                     owner = next((c for c in cur.children if c.dep_ == "poss"), None)
-                    content = prev.dep_ in ("prep", "appos", "acl", "ccomp", "relcl")
+                    # the quote is the noun's content ("allegations of “…”", "claim that
+                    # “…”"), not a description of it ("X's remarks, called “racist”")
+                    content = (prev.dep_ == "prep" and prev.lower_ == "of") or prev.dep_ in (
+                        "acl",
+                        "ccomp",
+                    )
                     if owner is not None and owner.pos_ != "PRON" and content:
                         # "Smith's allegations of “fraud”"
                         return cur.text, _np_span(owner)
@@ -1099,45 +1104,8 @@ def _ancestor_cue(
             continue
         sp = _speaker_span(m[1], ranges)
         if sp is not None:
-            outer = _outer_speaker(doc[i], sp, lex, ranges)
-            return (outer or m)[0], (outer or (m[0], sp))[1]
+            return m[0], sp
     return None
-
-
-#: A pronoun subject of a nested cue that may stand for the outer speaker, and the
-#: NER labels the outer speaker must not have.
-_NESTED_PRONOUNS = {"he": ("ORG", "GPE", "NORP"), "she": ("ORG", "GPE", "NORP"), "it": ("PERSON",)}
-
-
-def _outer_speaker(
-    cue: Token, sp: Span, lex: CueLexicon, ranges: _Ranges
-) -> tuple[str, Span] | None:
-    """ "X said he called the plan “a disaster”": the nested cue's pronoun subject is
-    the outer speaker, who is named (the outermost agreeing speech cue whose reported
-    clause holds the nested cue)."""
-    if len(sp) != 1 or sp[0].lower_ not in _NESTED_PRONOUNS:
-        return None
-    banned = _NESTED_PRONOUNS[sp[0].lower_]
-    found: tuple[str, Span] | None = None
-    cur, via_clause = cue, False
-    for _ in range(6):
-        if cur.head.i == cur.i or "\n" in cur.text:
-            break
-        via_clause = via_clause or cur.dep_ == "ccomp"
-        cur = cur.head
-        if not via_clause or _in_ranges(cur.idx, ranges):
-            continue
-        m = lex.match(cur, "indirect")
-        if m is None:
-            continue
-        outer = _speaker_span(m[1], ranges)
-        if outer is None or outer.root.ent_type_ in banned:
-            break
-        if outer.root.tag_ in ("NNS", "NNPS") or outer.root.lower_ in ("they", "we", "i"):
-            break
-        found = (m[0], outer)
-        via_clause = False
-    return found
 
 
 _DASH_RE = re.compile(r"(?:â€[\x9d\ufffd]|[\"”»'’])*[^\S\n]*(?:―|—|–|--?)[^\S\n]*")
@@ -1255,7 +1223,7 @@ def _attribute(
             sp = _positional_speaker(sorted(toks, key=lambda t: t.i), cue_span, after_ok=not head)
             if sp is not None and _not_a_speaker(sp):
                 sp = None
-        if sp is not None and not _in_ranges(sp.start_char, ranges):
+        if sp is not None and (not _in_ranges(sp.start_char, ranges) or _glued_to_quote(sp[0])):
             return cue, sp
     if head:
         found = _noun_cue(toks, lex, ranges)
@@ -1682,7 +1650,8 @@ def _refine_speakers(doc: Doc, quotes: Sequence[record.Quote]) -> None:
         if known and final.name:
             genders.setdefault(final.name, known)
         said_kind, said_named = kind_of(final, span)
-        history.append(_Said(start, end, sent, final, said_kind, said_named or new is not None))
+        resolved_here = new is not None and (new.name or "").lower() != span.text.lower()
+        history.append(_Said(start, end, sent, final, said_kind, said_named or resolved_here))
     for q in quotes:
         if q.speaker and q.speaker.span in by_span:
             q.speaker = by_span[q.speaker.span]
