@@ -86,7 +86,7 @@ _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _ORG_LABELS = frozenset({"ORG", "GPE", "NORP"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 #: Dependencies through which a participial or coordinated cue inherits its subject.
-_INHERIT_DEPS = frozenset({"advcl", "conj", "xcomp", "pcomp", "acomp", "prep"})
+_INHERIT_DEPS = frozenset({"advcl", "conj", "xcomp", "pcomp", "acomp", "prep", "advmod"})
 
 
 @dataclass(frozen=True)
