@@ -75,6 +75,8 @@ _BEFORE_OPEN = "([{—–-/"
 #: Characters before which a mark is a closer ("“yes”, he said").
 _AFTER_CLOSE = ".,;:!?)]}—–-…'’"
 _SENT_END = ".!?…"
+#: Characters of double quotation marks (never part of a speaker's words).
+_MARK_CHARS = '"＂“”„‟«»'
 
 #: Quotes with at most this many words need a cue of their own (scare quotes).
 SCARE_MAX_WORDS = 3
@@ -84,7 +86,7 @@ _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _ORG_LABELS = frozenset({"ORG", "GPE", "NORP"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 #: Dependencies through which a participial or coordinated cue inherits its subject.
-_INHERIT_DEPS = frozenset({"advcl", "conj", "xcomp", "pcomp", "acomp", "prep"})
+_INHERIT_DEPS = frozenset({"advcl", "conj", "xcomp", "pcomp", "acomp", "prep", "advmod"})
 
 
 @dataclass(frozen=True)
@@ -263,6 +265,8 @@ class CueLexicon:
     verbs: dict[str, frozenset[str]]
     phrasal: dict[tuple[str, str], frozenset[str]]
     phrases: dict[tuple[str, ...], frozenset[str]]
+    #: speech nouns ("issued a statement: “…”", "her remarks: “…”")
+    nouns: frozenset[str] = frozenset()
 
     def _lemma(self, tok: Token) -> str:
         """The verb's lemma; for a form the lemmatizer missed ("Tweeted"), a
@@ -284,6 +288,14 @@ class CueLexicon:
             index.setdefault(words[0], []).append((words, uses))
         return index
 
+    def match_form(self, tok: Token, use: str) -> tuple[str, Span] | None:
+        """A one-word verb cue recognised by its form alone, whatever its tag (the
+        tagger reads "the editorial read." as a noun phrase)."""
+        v_uses = self.verbs.get(self._lemma(tok))
+        if tok.is_alpha and v_uses and use in v_uses:
+            return tok.text, tok.doc[tok.i : tok.i + 1]
+        return None
+
     def match(self, tok: Token, use: str) -> tuple[str, Span] | None:
         """If ``tok`` starts a cue usable for ``use``, return (cue text, cue span)."""
         doc = tok.doc
@@ -300,7 +312,7 @@ class CueLexicon:
             return None
         lemma = self._lemma(tok)
         for child in _children(tok):
-            if child.dep_ == "prt":
+            if child.dep_ in ("prt", "dobj", "advmod"):  # "point out", "put it", "shot back"
                 p_uses = self.phrasal.get((lemma, child.lower_))
                 if p_uses and use in p_uses:
                     return tok.text, doc[tok.i : tok.i + 1]
@@ -310,7 +322,7 @@ class CueLexicon:
         return None
 
 
-_USES = frozenset({"direct", "indirect"})
+_USES = frozenset({"direct", "indirect", "object", "noun"})
 _INFLECTIONS = (
     ("ied", "y"),
     ("ed", ""),
@@ -336,6 +348,7 @@ def load_cues(path: str | None = None) -> CueLexicon:
     verbs: dict[str, frozenset[str]] = {}
     phrasal: dict[tuple[str, str], frozenset[str]] = {}
     phrases: dict[tuple[str, ...], frozenset[str]] = {}
+    nouns: set[str] = set()
     try:
         lines = file.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
@@ -352,13 +365,19 @@ def load_cues(path: str | None = None) -> CueLexicon:
         if not cue or not uses or not uses <= _USES:
             raise DataFileError(where, f"bad entry {line!r}: uses must be among {sorted(_USES)}")
         words = tuple(cue.split())
-        if len(words) == 1:
+        if "noun" in uses:
+            if len(words) != 1 or uses != {"noun"}:
+                raise DataFileError(
+                    where, f"bad entry {line!r}: a noun cue is one word, 'noun' only"
+                )
+            nouns.add(cue)
+        elif len(words) == 1:
             verbs[cue] = uses
         elif words[-1] in ("to", "from", "by") or len(words) > 2:
             phrases[words] = uses
         else:
             phrasal[(words[0], words[1])] = uses
-    return CueLexicon(verbs, phrasal, phrases)
+    return CueLexicon(verbs, phrasal, phrases, frozenset(nouns))
 
 
 # --------------------------------------------------------------------------- helpers
@@ -407,11 +426,14 @@ def _tail_tokens(doc: Doc, q: _Direct, next_start: int) -> list[Token]:
     """
     out: list[Token] = []
     i = q.tok_end
+    reached_next = False
     while i < len(doc):
         tok = doc[i]
         if tok.idx >= next_start - 1 and tok.idx >= q.end + 1 and _is_mark(tok):
+            reached_next = True
             break
         if tok.idx >= next_start:
+            reached_next = True
             break
         if "\n" in tok.text:
             break
@@ -421,6 +443,14 @@ def _tail_tokens(doc: Doc, q: _Direct, next_start: int) -> list[Token]:
         i += 1
     inner = text_of(doc)[q.start : q.end].rstrip("'’‘ ")
     words = [t for t in out if t.is_alpha]
+    if (
+        reached_next
+        and inner.endswith(tuple(_SENT_END))
+        and words
+        and not words[0].is_lower
+        and [t.text for t in out if not _is_mark(t) and not t.is_space][-1:] in ([","], [":"])
+    ):
+        return []  # “… continue.” He added, “…”: the words introduce the next quote
     if inner.endswith(".") and words and not words[0].is_lower and len(words) > 4:
         return []  # “... the end.” The next sentence is not the attribution.
     if inner.endswith(("?", "!")) and words and not words[0].is_lower:
@@ -504,12 +534,27 @@ def _subject_of(cue: Token) -> Token | None:
     """
     tok: Token | None = cue
     seen = 0
+    lex = _LEX.get()
     while tok is not None and seen < 4:
-        for child in tok.children:
-            if child.dep_ in _SUBJECT_DEPS:
-                if child.ent_type_ in ("DATE", "TIME") and child.pos_ in ("PROPN", "NOUN"):
-                    return None  # "said Monday", not "said the 46-year-old"
-                return child
+        if seen and lex is not None and "object" in lex.verbs.get(tok.lemma_.lower(), ()):
+            # "the paper quoted Smith as saying": the quoted person speaks, not the paper
+            obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+            if obj is not None:
+                return obj
+        for child in tok.children if seen == 0 else ():
+            if child.dep_ == "agent":  # passive: "was said by X"
+                pobj = next((g for g in child.children if g.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return pobj
+        subjects = [c for c in tok.children if c.dep_ in _SUBJECT_DEPS]
+        for child in subjects:
+            if seen == 0 and child.dep_ == "nsubjpass":
+                return None  # "the claims were denied": what was said, not who said it
+            if child.ent_type_ in ("DATE", "TIME") and child.pos_ in ("PROPN", "NOUN"):
+                continue  # "said Monday", not "said the 46-year-old"
+            return child
+        if subjects:
+            return None
         if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
             return tok.head
         if tok.dep_ in _INHERIT_DEPS and tok.head.i != tok.i:
@@ -563,10 +608,28 @@ def _np_like(t: Token) -> bool:
     return t.pos_ in _NP_POS or t.ent_type_ in _NAME_ENTS
 
 
-def _positional_speaker(tokens: Sequence[Token], cue_span: Span) -> Span | None:
-    """Fallback for a tail cue: the bare noun phrase right before or after the cue."""
+def _positional_speaker(
+    tokens: Sequence[Token], cue_span: Span, *, after_ok: bool = True
+) -> Span | None:
+    """Fallback for a cue without a subject: the bare noun phrase right before the cue,
+    or (``after_ok``: a tail cue, "said Jane Doe") right after it."""
     doc = cue_span.doc
     first = tokens[0].i if tokens else cue_span.start
+    j = cue_span.start - 1
+    if j > first and doc[j].text == ",":
+        named = _name_before_apposition(doc, first, j)
+        if named is not None:
+            return named
+        if after_ok:
+            # “…,” Jane Doe, the long-serving head of the agency, said
+            k = first
+            while k < j and (doc[k].is_punct or _is_mark(doc[k]) or doc[k].is_space):
+                k += 1
+            e = k
+            while e < j and (doc[e].pos_ == "PROPN" or doc[e].text == "."):
+                e += 1
+            if e > k and doc[e].text == "," and doc[k].pos_ == "PROPN":
+                return doc[k:e]
     i = cue_span.start - 1
     while i >= first and _np_like(doc[i]) and cue_span.start - i <= 8:
         i -= 1
@@ -576,19 +639,85 @@ def _positional_speaker(tokens: Sequence[Token], cue_span: Span) -> Span | None:
         t.pos_ in ("PROPN", "NOUN", "PRON") or t.ent_type_ in _NAME_ENTS for t in before
     ):
         return before
+    if not after_ok:
+        # inverted before a colon: "Stated Stone: “…”", "Added the minister: “…”"
+        k = cue_span.end
+        while k < len(doc) and k - cue_span.end < 6 and (doc[k].pos_ in ("PROPN", "DET", "NOUN")):
+            k += 1
+        run = doc[cue_span.end : k]
+        if k < len(doc) and doc[k].text == ":" and any(t.pos_ == "PROPN" for t in run):
+            return run
+        return None
     after: list[Token] = []
     for t in doc[cue_span.end : min(len(doc), cue_span.end + 8)]:
         if _np_like(t):
             after.append(t)
         else:
             break
+    if any(t.head.i == cue_span.start and t.dep_ in ("dobj", "dative") for t in after):
+        return None  # the addressee ("told AFP"), not the speaker
     if after and any(t.pos_ in ("PROPN", "NOUN") for t in after):
         return doc[after[0].i : after[-1].i + 1]
     return None
 
 
+def _name_run(doc: Doc, first: int, end: int) -> Span | None:
+    """The proper name (PROPN words, initials) ending right before token ``end``."""
+    k = end - 1
+    while k >= first and (doc[k].pos_ == "PROPN" or doc[k].text == ".") and end - k <= 6:
+        k -= 1
+    run = doc[k + 1 : end]
+    if not len(run) or run[0].pos_ != "PROPN":
+        return None
+    if k >= first and doc[k].pos_ == "ADP":
+        return None  # "in Baghdad, ...": a place, not a speaker
+    return run
+
+
+def _name_before_apposition(doc: Doc, first: int, comma: int) -> Span | None:
+    """A cue right after a comma with no subject: "her adviser, Jane Doe, said" -> the
+    name between the commas; "Jane Doe, 58, told" / "Jane Doe, a spokeswoman for the
+    agency, said" -> the name before the apposition."""
+    inner = _name_run(doc, first, comma)
+    if inner is not None and inner.start > first and doc[inner.start - 1].text == ",":
+        return inner
+    k = comma - 1
+    while k >= first and comma - k <= 12:
+        t = doc[k]
+        if t.text == ",":
+            return _name_run(doc, first, k)
+        if t.pos_ in ("VERB", "AUX") or "\n" in t.text or _is_mark(t):
+            return None
+        k -= 1
+    return None
+
+
+def _not_a_speaker(span: Span) -> bool:
+    """A clock time or date ("2:40 p.m.") or a dateline ("WASHINGTON (AP) —") is no one."""
+    words = [t for t in span if not t.is_punct]
+    if not words or all(
+        t.like_num or t.ent_type_ in ("DATE", "TIME") or t.lower_ in ("a.m.", "p.m.") for t in words
+    ):
+        return True
+    first = span[0]
+    doc = span.doc
+    at_line_start = first.i == 0 or "\n" in doc[first.i - 1].text or doc[first.i - 1].is_space
+    nxt = doc[span.end] if span.end < len(doc) else None
+    return (
+        at_line_start
+        and all(t.is_upper for t in words)
+        and nxt is not None
+        and nxt.text in ("(", ",", "—", "–", "-", "--")
+    )
+
+
 def _speaker_span(cue_span: Span, quote_ranges: _Ranges) -> Span | None:
     """The speaker noun phrase of a cue, outside every direct quote."""
+    found = _speaker_span_raw(cue_span, quote_ranges)
+    return None if found is None or _not_a_speaker(found) else found
+
+
+def _speaker_span_raw(cue_span: Span, quote_ranges: _Ranges) -> Span | None:
     first = cue_span[0]
     if len(cue_span) > 1:  # "according to X": the object of the preposition
         for t in cue_span[-1].children:
@@ -608,7 +737,7 @@ def _speaker_span(cue_span: Span, quote_ranges: _Ranges) -> Span | None:
         # "..., telling the crowd, “…”": a participle speaks for the main clause.
         root = sentence_of(first).root
         subj = next((c for c in root.children if c.dep_ in _SUBJECT_DEPS), None)
-    if subj is None or _in_ranges(subj.idx, quote_ranges):
+    if subj is None or (_in_ranges(subj.idx, quote_ranges) and not _glued_to_quote(subj)):
         return None
     if subj.lower_ in ("who", "that", "which"):  # "X, who said ..." -> X
         head = subj.head
@@ -617,8 +746,27 @@ def _speaker_span(cue_span: Span, quote_ranges: _Ranges) -> Span | None:
         noun = head.head
         while noun.dep_ == "appos" and noun.head.i != noun.i:
             noun = noun.head
-        return _np_span(noun)
-    return _np_span(subj)
+        return _np_span(_named_apposition(noun))
+    return _np_span(_named_apposition(subj))
+
+
+def _glued_to_quote(tok: Token) -> bool:
+    """A token that runs from inside a quote over its closing mark into a name
+    ("paranoia,”Clinton said": the tokenizer keeps it whole)."""
+    cut = max(tok.text.rfind(m) for m in _MARK_CHARS)
+    return 0 <= cut < len(tok.text) - 1 and tok.text[cut + 1 :].isalpha()
+
+
+def _named_apposition(head: Token) -> Token:
+    """The name in apposition to a speaker described without one ("a UN officer,
+    Jane Doe, said", "said the commissioner for aid, Jean Roux", "One of them, Mr
+    Craig, called"); ``head`` itself when it is a name or has no named apposition."""
+    if head.pos_ == "PROPN" or head.ent_type_ in _NAME_ENTS:
+        return head
+    for child in head.rights:
+        if child.dep_ == "appos" and (child.pos_ == "PROPN" or child.ent_type_ == "PERSON"):
+            return child
+    return head
 
 
 class _DocIndex:
@@ -649,6 +797,8 @@ class _DocIndex:
 
 
 _INDEX: ContextVar[_DocIndex | None] = ContextVar("eventwire_quotes_index", default=None)
+#: The cue lexicon of the running :func:`find_quotes` (for the ``object`` use).
+_LEX: ContextVar[CueLexicon | None] = ContextVar("eventwire_quotes_lexicon", default=None)
 
 
 def _doc_index(doc: Doc) -> _DocIndex:
@@ -739,6 +889,21 @@ def _make_speaker(doc: Doc, span: Span) -> record.Speaker:
                 name = None
     if name is None:
         name = _pronoun_name(doc, span) or _person_name(doc, span) or span.text
+    start, end = span.start_char, span.end_char
+    text = text_of(doc)
+    # a quotation mark glued to the speaker's first word ("…the Town.”He said",
+    # "paranoia,”Clinton said"): the speaker starts after it
+    cut = max(text.rfind(m, start, end) for m in _MARK_CHARS)
+    if 0 <= cut < end - 1 and text[cut + 1].isalpha() and text[cut - 1 : cut].strip():
+        start = cut + 1
+    while start < end and (text[start] in _MARK_CHARS or text[start].isspace()):
+        start += 1
+    while end > start and (text[end - 1] in _MARK_CHARS or text[end - 1].isspace()):
+        end -= 1
+    if (start, end) != (span.start_char, span.end_char) and start < end:
+        if name == span.text:
+            name = text[start:end]
+        return record.Speaker(text=text[start:end], name=name, entity=entity, span=(start, end))
     return record.Speaker(
         text=span.text, name=name, entity=entity, span=(span.start_char, span.end_char)
     )
@@ -773,11 +938,11 @@ def _directs(doc: Doc, lex: CueLexicon, marked: Sequence[MarkedSpan]) -> list[_D
         prev_end = out[k - 1].end if k > 0 else -1
         tail = _tail_tokens(doc, q, next_start)
         found = (
-            _ancestor_cue(doc, q, lex, ranges)
+            _colon_speaker(doc, q)
+            or _ancestor_cue(doc, q, lex, ranges)
             or _attribute(tail, lex, ranges, positional=True)
-            or _attribute(_head_tokens(doc, q, prev_end), lex, ranges, positional=False)
+            or _attribute(_head_tokens(doc, q, prev_end), lex, ranges, positional=True, head=True)
             or _dash_speaker(doc, q)
-            or _colon_speaker(doc, q)
         )
         if found is not None:
             cue, sp = found
@@ -802,6 +967,13 @@ def _directs(doc: Doc, lex: CueLexicon, marked: Sequence[MarkedSpan]) -> list[_D
             found = _previous_sentence_cue(doc, q, lex, ranges)
             if found is not None:
                 q.speaker = _make_speaker(doc, found[1])
+    # Still none: a paragraph-opening quote right after a sentence about a person
+    # ("Smith praised the plan. ¶ “We need it.”") is that person's.
+    for q in out:
+        if q.speaker is None and q.opens_para:
+            found_subject = _previous_subject(doc, q, ranges)
+            if found_subject is not None:
+                q.speaker = _make_speaker(doc, found_subject)
     # Short scare quotes count as speech only with a speaker cue of their own;
     # titles of shows, books and events ("told CNN's “State of the Union”") never.
     return [
@@ -891,21 +1063,41 @@ def _ancestor_cue(
 ) -> tuple[str, Span] | None:
     """The nearest speech cue that syntactically governs the quoted words."""
     cands: list[tuple[int, int, int]] = []
+    text = text_of(doc)
+    before = text[max(0, q.start - 40) : q.start].rstrip(_MARK_CHARS + " \t")
+    # a quote that opens its own sentence ('… (1530 UTC)."There was …') is not
+    # governed by a cue before it (a glued mark can make the parser think so)
+    opens_sentence = before.rstrip(")]’'").endswith(tuple(_SENT_END))
     for t in doc[q.tok_start : q.tok_end]:
-        cur = t.head
+        outside = text[t.idx : q.start] + text[q.end : t.idx + len(t)]
+        if any(c.isalnum() for c in outside):
+            continue  # a token glued across a mark ('UTC)."There'): its head is outside
+        cur, prev = t.head, t
         if q.tok_start <= cur.i < q.tok_end:
             continue
         for steps in range(6):
             if not _in_ranges(cur.idx, ranges):
                 lo, hi = sorted((cur.idx, q.start))
-                if "\n" in text_of(doc)[lo:hi]:
+                if "\n" in text[lo:hi] or (opens_sentence and cur.idx < q.start):
                     break
                 if lex.match(cur, "direct") is not None:
                     cands.append((steps, abs(cur.i - q.tok_start), cur.i))
                     break
+                if cur.pos_ == "NOUN" and cur.lemma_.lower() in lex.nouns:
+                    owner = next((c for c in cur.children if c.dep_ == "poss"), None)
+                    # the quote is the noun's content ("allegations of “…”", "claim that
+                    # “…”"), not a description of it ("X's remarks, called “racist”")
+                    content = (prev.dep_ == "prep" and prev.lower_ == "of") or prev.dep_ in (
+                        "acl",
+                        "ccomp",
+                    )
+                    if owner is not None and owner.pos_ != "PRON" and content:
+                        # "Smith's allegations of “fraud”"
+                        return cur.text, _np_span(owner)
+                    break
             if cur.head.i == cur.i:
                 break
-            cur = cur.head
+            cur, prev = cur.head, cur
     for _, _, i in sorted(set(cands)):
         m = lex.match(doc[i], "direct")
         if m is None:
@@ -958,6 +1150,8 @@ def _colon_speaker(doc: Doc, q: _Direct) -> tuple[str, Span] | None:
         k -= 1
     if not names:
         return None
+    if k >= 0 and (doc[k].pos_ in ("VERB", "AUX", "ADP") or doc[k].tag_.startswith("VB")):
+        return None  # an addressee or outlet ("told Sky News:", "wrote on Twitter:")
     return "", doc[names[0].i : names[-1].i + 1]
 
 
@@ -991,12 +1185,32 @@ def _previous_sentence_cue(
     return None
 
 
+def _previous_subject(doc: Doc, q: _Direct, ranges: _Ranges) -> Span | None:
+    """The person who is the main subject of the sentence that ends the paragraph before
+    a paragraph-opening quote (a named person or he/she), outside quotation marks."""
+    if not doc.has_annotation("DEP"):
+        return None
+    j = q.tok_start - 1
+    while j >= 0 and (doc[j].is_space or _is_mark(doc[j]) or "\n" in doc[j].text):
+        j -= 1
+    if j < 0 or doc[j].text not in _SENT_END or _in_ranges(doc[j].idx, ranges):
+        return None
+    root = sentence_of(doc[j]).root
+    subj = next((c for c in root.children if c.dep_ == "nsubj"), None)
+    if subj is None or _in_ranges(subj.idx, ranges):
+        return None
+    if subj.ent_type_ == "PERSON" or subj.lower_ in ("he", "she"):
+        return _np_span(subj)
+    return None
+
+
 def _attribute(
     tokens: Iterable[Token],
     lex: CueLexicon,
     ranges: _Ranges,
     *,
     positional: bool,
+    head: bool = False,
 ) -> tuple[str, Span] | None:
     toks = list(tokens)
     for tok in toks:
@@ -1006,9 +1220,47 @@ def _attribute(
         cue, cue_span = m
         sp = _speaker_span(cue_span, ranges)
         if sp is None and positional:
-            sp = _positional_speaker(sorted(toks, key=lambda t: t.i), cue_span)
-        if sp is not None and not _in_ranges(sp.start_char, ranges):
+            sp = _positional_speaker(sorted(toks, key=lambda t: t.i), cue_span, after_ok=not head)
+            if sp is not None and _not_a_speaker(sp):
+                sp = None
+        if sp is not None and (not _in_ranges(sp.start_char, ranges) or _glued_to_quote(sp[0])):
             return cue, sp
+    if head:
+        found = _noun_cue(toks, lex, ranges)
+        if found is not None:
+            return found
+    if positional and not head:
+        # “…,” the editorial read.  — a cue the tagger missed, as the tail's last word
+        words = [t for t in toks if not t.is_punct and not t.is_space and not _is_mark(t)]
+        lead = [t for t in toks if t.i < words[0].i] if words else []
+        if 2 <= len(words) <= 5 and all(t.is_punct or _is_mark(t) for t in lead):
+            m = lex.match_form(words[-1], "direct")
+            if m is not None and all(_np_like(t) for t in words[:-1]):
+                doc = words[0].doc
+                sp = doc[words[0].i : words[-1].i]
+                if not _not_a_speaker(sp):
+                    return m[0], sp
+    return None
+
+
+def _noun_cue(toks: Sequence[Token], lex: CueLexicon, ranges: _Ranges) -> tuple[str, Span] | None:
+    """A speech noun before a quote: its owner ("Smith's statement: “…”"), or the subject
+    of the verb it is the object of ("Smith issued the following statement: “…”")."""
+    for tok in toks:  # nearest first
+        if not (tok.is_punct or tok.is_space or _is_mark(tok) or tok.pos_ == "NOUN"):
+            return None  # only "statement:" / "statement," right before the quote
+        if tok.pos_ != "NOUN" or tok.lemma_.lower() not in lex.nouns:
+            continue
+        owner = next((c for c in tok.children if c.dep_ == "poss"), None)
+        if owner is not None and owner.lower_ not in _SPEAKER_PRONOUNS:
+            sp: Span | None = _np_span(owner)
+        elif tok.dep_ == "dobj" and tok.head.pos_ in ("VERB", "AUX"):
+            verb = tok.head
+            sp = _speaker_span(verb.doc[verb.i : verb.i + 1], ranges)
+        else:
+            continue
+        if sp is not None and not _in_ranges(sp.start_char, ranges) and not _not_a_speaker(sp):
+            return tok.text, sp
     return None
 
 
@@ -1185,6 +1437,226 @@ def _indirects(doc: Doc, lex: CueLexicon, marked: Sequence[MarkedSpan]) -> list[
     return out
 
 
+# --------------------------------------------------------------------------- speaker runs
+
+#: Speaker pronouns resolved through the run of earlier speakers, and what they need.
+_SPEAKER_PRONOUNS = {"he": ("person", "m"), "she": ("person", "f"), "it": ("body", None)}
+_DETERMINERS = frozenset({"the", "this", "that"})
+_BODY_LABELS = frozenset({"ORG", "NORP"})
+_STATE_LABELS = frozenset({"ORG", "NORP", "GPE"})
+#: How far back (sentences) a pronoun / a description looks for an earlier speaker, and
+#: how far back a description looks for a named entity when no speaker fits.
+PRONOUN_WINDOW, DESCRIPTION_WINDOW, ENTITY_WINDOW = 3, 8, 4
+
+
+def _descriptions_path() -> Path:
+    return Path(str(resources.files("eventwire") / "data" / "quotes" / "descriptions.tsv"))
+
+
+@lru_cache(maxsize=8)
+def load_descriptions(path: str | None = None) -> dict[str, tuple[str, str | None]]:
+    """Head nouns (and honorifics) of speaker descriptions: their kind and gender
+    (``data/quotes/descriptions.tsv``).
+
+    Raises ``DataFileError`` naming the file and line for a malformed entry.
+    """
+    file = Path(path) if path else _descriptions_path()
+    try:
+        lines = file.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise DataFileError(str(file), f"cannot read speaker descriptions: {exc}") from exc
+    out: dict[str, tuple[str, str | None]] = {}
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        fields = [f.strip() for f in line.split("\t")]
+        if (
+            len(fields) not in (2, 3)
+            or not fields[0]
+            or fields[1] not in ("person", "body", "state")
+            or (len(fields) == 3 and fields[2] not in ("m", "f"))
+        ):
+            raise DataFileError(
+                f"{file}:{lineno}",
+                f"expected 'noun<TAB>person|body|state[<TAB>m|f]', got {line!r}",
+            )
+        out[fields[0].lower()] = (fields[1], fields[2] if len(fields) == 3 else None)
+    return out
+
+
+@dataclass
+class _Said:
+    """One earlier speaker of the run: where, in which sentence, who, and of what kind."""
+
+    start: int
+    end: int
+    sent: int
+    speaker: record.Speaker
+    kind: str | None  # person / body / None (unknown)
+    named: bool
+
+
+def _entity_kind(label: str) -> str | None:
+    if label == "PERSON":
+        return "person"
+    if label in _STATE_LABELS:
+        return "body"
+    return None
+
+
+def _refine_speakers(doc: Doc, quotes: Sequence[record.Quote]) -> None:
+    """Speakers stay speakers: a speaker pronoun ("he told the BBC") or definite
+    description ("the newspaper said", "the candidate added") takes the name of the latest
+    earlier speaker that agrees with it (person or body, gender once known), unless a
+    person or body named outside quotes in between is a clause subject; a description
+    with no such speaker takes the latest named entity of its kind just before it.
+    Only the speaker's name and entity change; its text and span stay."""
+    if not quotes or not (doc.has_annotation("DEP") or doc.has_annotation("SENT_START")):
+        return
+    descriptions = load_descriptions()
+    actors: Any = doc._.actors if Doc.has_extension("actors") else None
+    types: dict[str, str] = {}
+    for ent in getattr(actors, "entities", None) or ():
+        types[getattr(ent, "id", "")] = getattr(ent, "type", "")
+    sent_starts = [s.start_char for s in doc.sents]
+    inside = _Ranges(q.span for q in quotes)
+    index = _doc_index(doc)
+    outside_ents = [e for e in index.ents if e.start_char not in inside]
+    ent_starts = [e.start_char for e in outside_ents]
+    genders: dict[str, str] = {}
+
+    def sent_of(offset: int) -> int:
+        return bisect.bisect_right(sent_starts, offset) - 1
+
+    def kind_of(sp: record.Speaker, span: Span) -> tuple[str | None, bool]:
+        if sp.entity and types.get(sp.entity):
+            return _entity_kind(types[sp.entity]), True
+        for e in span.ents:
+            if _entity_kind(e.label_) is not None:
+                return _entity_kind(e.label_), True
+        low = span.text.lower()
+        if low in _SPEAKER_PRONOUNS:
+            return _SPEAKER_PRONOUNS[low][0], sp.name is not None and sp.name.lower() != low
+        kind = descriptions.get(span.root.lemma_.lower(), (None, None))[0]
+        named = any(t.pos_ == "PROPN" for t in span) or (sp.name or "") != span.text
+        return ("body" if kind == "state" else kind), named
+
+    def gender_of(span: Span) -> str | None:
+        for t in (span[0], span.root):
+            found = descriptions.get(t.lower_) or descriptions.get(t.lemma_.lower())
+            if found is not None and found[1]:
+                return found[1]
+        return None
+
+    def intervening(after: int, before: int, kind: str, skip: str) -> bool:
+        k = bisect.bisect_left(ent_starts, after)
+        while k < len(outside_ents) and outside_ents[k].start_char < before:
+            e = outside_ents[k]
+            k += 1
+            if _entity_kind(e.label_) != kind or e.root.dep_ not in _SUBJECT_DEPS:
+                continue
+            if e.text.lower() not in skip.lower():
+                return True
+        return False
+
+    history: list[_Said] = []
+    by_span: dict[tuple[int, int], record.Speaker] = {}
+    spoken = sorted(
+        {q.speaker.span: q.speaker for q in quotes if q.speaker and q.speaker.span}.items()
+    )
+    for (start, end), sp in spoken:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None or not len(span):
+            continue
+        sent = sent_of(start)
+        low = span.text.lower()
+        new: record.Speaker | None = None
+        if low in _SPEAKER_PRONOUNS:
+            want, gender = _SPEAKER_PRONOUNS[low]
+            for said in reversed(history):
+                if sent - said.sent > PRONOUN_WINDOW:
+                    break
+                name = said.speaker.name or ""
+                if (said.speaker.text or "").lower() == low:
+                    # the same pronoun speaking again: the same speaker as then
+                    if said.named and sp.name != said.speaker.name:
+                        new = record.Speaker(
+                            text=sp.text, name=said.speaker.name, entity=said.speaker.entity,
+                            span=sp.span,
+                        )  # fmt: skip
+                    break
+                if (said.speaker.text or "").lower() in _SPEAKER_PRONOUNS and not said.named:
+                    continue  # another pronoun nobody resolved
+                if said.kind not in (want, None):
+                    if said.sent == sent or (said.end <= start and sent - said.sent <= 1):
+                        break  # the speaker just before does not agree: no run to follow
+                    continue
+                if gender and genders.get(name, gender) != gender:
+                    continue
+                if sp.entity is not None and sp.entity == said.speaker.entity:
+                    break  # the actors layer agrees
+                if not intervening(said.end, start, want, name):
+                    new = record.Speaker(
+                        text=sp.text, name=said.speaker.name, entity=said.speaker.entity,
+                        span=sp.span,
+                    )  # fmt: skip
+                break
+            if new is None and gender and genders.get(sp.name or "", gender) != gender:
+                # resolved elsewhere to someone of the other gender ("Ms. Roe ... he said")
+                new = record.Speaker(text=sp.text, name=sp.text, entity=None, span=sp.span)
+            if gender and (new or sp).name and (new or sp).name != sp.text:
+                genders.setdefault((new or sp).name or "", gender)
+        elif (
+            low.split(" ", 1)[0] in _DETERMINERS
+            and span.root.pos_ == "NOUN"
+            and span.root.lemma_.lower() in descriptions
+            and span.root.ent_type_ not in ("PERSON", "ORG")
+        ):
+            kind = descriptions[span.root.lemma_.lower()][0]
+            want = "person" if kind == "person" else "body"
+            resolved = (
+                sp.entity is not None
+                and _entity_kind(types.get(sp.entity, "")) == want
+                and (sp.name or "").lower() not in span.text.lower()
+            )
+            if not resolved:
+                for said in reversed(history):
+                    if sent - said.sent > DESCRIPTION_WINDOW:
+                        break
+                    if said.named and said.kind == want and said.speaker.name:
+                        new = record.Speaker(
+                            text=sp.text, name=said.speaker.name, entity=said.speaker.entity,
+                            span=sp.span,
+                        )  # fmt: skip
+                        break
+                if new is None:
+                    labels = {"person": {"PERSON"}, "body": _BODY_LABELS, "state": _STATE_LABELS}
+                    k = bisect.bisect_left(ent_starts, start) - 1
+                    while k >= 0 and sent - sent_of(ent_starts[k]) <= ENTITY_WINDOW:
+                        e = outside_ents[k]
+                        k -= 1
+                        if e.label_ in labels[kind]:
+                            of_entity = _make_speaker(doc, e)
+                            new = record.Speaker(
+                                text=sp.text,
+                                name=of_entity.name,
+                                entity=of_entity.entity,
+                                span=sp.span,
+                            )
+                            break
+        final = new or sp
+        by_span[(start, end)] = final
+        known = gender_of(span)
+        if known and final.name:
+            genders.setdefault(final.name, known)
+        said_kind, said_named = kind_of(final, span)
+        resolved_here = new is not None and (new.name or "").lower() != span.text.lower()
+        history.append(_Said(start, end, sent, final, said_kind, said_named or resolved_here))
+    for q in quotes:
+        if q.speaker and q.speaker.span in by_span:
+            q.speaker = by_span[q.speaker.span]
+
+
 # --------------------------------------------------------------------------- public API
 
 
@@ -1195,8 +1667,10 @@ def find_quotes(doc: Doc, *, cues: CueLexicon | None = None) -> list[record.Quot
     raises on odd text: problems are logged and the affected quote skipped.
     """
     token = _INDEX.set(_DocIndex(doc))
+    lex_token = _LEX.set(None)
     try:
         lex = cues or load_cues()
+        _LEX.set(lex)
         marked = find_marked_spans(text_of(doc))
         directs = _directs(doc, lex, marked)
         quotes = [
@@ -1212,6 +1686,13 @@ def find_quotes(doc: Doc, *, cues: CueLexicon | None = None) -> list[record.Quot
         ]
         if doc.has_annotation("DEP"):
             quotes.extend(_indirects(doc, lex, marked))
+        quotes.sort(key=lambda q: (q.span[0], -q.span[1]))
+        try:
+            _refine_speakers(doc, quotes)
+        except DataFileError:
+            raise
+        except Exception:  # a failed refinement keeps the speakers found so far
+            log.warning("speaker refinement failed; speakers left as found", exc_info=True)
     except DataFileError:
         raise
     except Exception:  # never let one odd article stop a batch
@@ -1219,7 +1700,7 @@ def find_quotes(doc: Doc, *, cues: CueLexicon | None = None) -> list[record.Quot
         return []
     finally:
         _INDEX.reset(token)
-    quotes.sort(key=lambda q: (q.span[0], -q.span[1]))
+        _LEX.reset(lex_token)
     for n, q in enumerate(quotes, 1):
         q.id = f"q{n}"
     return quotes
