@@ -155,10 +155,10 @@ def _headline_ends() -> re.Pattern[str]:
     """Where a headline taken after a marker ends (see :func:`_headline_end`)."""
     starts = "|".join(re.escape(w) for w in sorted(set(_read_lines("sentence_starts.txt"))))
     return re.compile(
-        r"(?P<stop>[.?!][\"”’)]*(?=\s|$))"  # a full stop, question or exclamation mark
+        r"(?P<stop>[.?!][\"”’)]*(?=\s|$)|(?<=[a-z0-9]{2})[.?!](?=[A-Z][a-z]))"  # "2017.At"
         r"|(?P<quote>\s[“\"])"  # an opening quotation mark
         r"|(?P<bracket>\[[^\]\n]{0,40}\])"  # "[archive]"
-        r"|(?P<glued>(?<=[a-z]{3})(?=[A-Z][a-z]))"  # "suicidePolice have"
+        r"|(?P<glued>(?<=[a-z0-9]{2}[a-z])(?=[A-Z][a-z]))"  # "suicidePolice", "1990sWhen"
         rf"|(?P<runon>(?<=[a-z0-9]) (?=(?:{starts}) ))"  # "poisoning The Foreign Ministry"
     )
 
