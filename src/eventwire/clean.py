@@ -127,7 +127,12 @@ class _InlineRule:
     pattern: re.Pattern[str]
 
 
-_EXTENTS = ("match", "headline", "name", "rest")
+_EXTENTS = ("match", "headline", "name", "rest", "stamp")
+#: what a time stamp must hold: a time of day, a month or a year ("Updated 9" is not one)
+_STAMP_CORE = re.compile(
+    r"\d[:.]\d\d|\d ?[AaPp]\.?[Mm]\b|\b(?:19|20)\d\d\b|"
+    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b"
+)
 _KINDS = ("boilerplate", "credit", "caption")
 
 
@@ -158,7 +163,7 @@ def _headline_ends() -> re.Pattern[str]:
         r"(?P<stop>[.?!][\"”’)]*(?=\s|$)|(?<=[a-z0-9]{2})[.?!](?=[A-Z][a-z]))"  # "2017.At"
         r"|(?P<quote>\s[“\"])"  # an opening quotation mark
         r"|(?P<bracket>\[[^\]\n]{0,40}\])"  # "[archive]"
-        r"|(?P<glued>(?<=[a-z0-9]{2}[a-z])(?=[A-Z][a-z]))"  # "suicidePolice", "1990sWhen"
+        r"|(?P<glued>(?<=[a-z0-9]{3})(?=[A-Z][a-z]))"  # "suicidePolice", "1990sWhen"
         rf"|(?P<runon>(?<=[a-z0-9]) (?=(?:{starts}) ))"  # "poisoning The Foreign Ministry"
     )
 
@@ -354,8 +359,13 @@ def _is_list_item(line: str, *, titled: bool) -> bool:
         return False
     if not titled:
         return True
+    if len(words) < 4 or line.isupper() or _DATE_IN_LINE.search(line):
+        return False  # "THE WHITE HOUSE", "FOR IMMEDIATE RELEASE July 13, 2009": a header
     long = [w for w in words[1:] if len(w) >= 4 and w[0].isalpha()]
-    return len(words) >= 3 and len(long) >= 2 and sum(w[0].isupper() for w in long) >= 0.75 * len(long)
+    return len(long) >= 2 and sum(w[0].isupper() for w in long) >= 0.75 * len(long)
+
+
+_DATE_IN_LINE = re.compile(rf"\b{_MONTHS}\.? \d{{1,2}}\b|\b\d{{1,2}} {_MONTHS}\b")
 
 
 def _title_run(lines: list[_Line], i: int) -> int:
@@ -427,6 +437,8 @@ def _inline_segments(text: str, lines: list[_Line]) -> list[Segment]:
             s, e = m.start(), m.end()
             k = bisect.bisect_left(line_ends, e)
             eol = line_ends[k] if k < len(line_ends) else len(text)
+            if rule.extent == "stamp" and not _STAMP_CORE.search(m.group()):
+                continue
             if rule.extent == "rest":
                 e = max(e, eol)
             elif rule.extent in ("headline", "name"):
@@ -437,7 +449,7 @@ def _inline_segments(text: str, lines: list[_Line]) -> list[Segment]:
                 stop = find(text, p, eol, rule.max_words) if p < eol else None
                 if stop is not None:
                     e = stop
-            while e > s and text[e - 1].isspace():
+            while e > s and (text[e - 1].isspace() or text[e - 1] in "|,/("):
                 e -= 1
             while s < e and text[s].isspace():
                 s += 1
@@ -636,6 +648,14 @@ class TextMap:
         return s, max(s, e)
 
 
+def _one_token_inside_line(text: str, s: int, e: int) -> bool:
+    if any(c.isspace() for c in text[s:e]):
+        return False
+    before = text[max(0, s - 200) : s].rsplit("\n", 1)[-1]
+    after = text[e : e + 200].split("\n", 1)[0]
+    return bool(before.strip() or after.strip())
+
+
 def _runs_into_sentence(text: str, s: int, e: int) -> bool:
     """Whether a junk span inside a line sits between a word and a new sentence
     ("closed tonight Read More The road"): its first character then becomes a full stop."""
@@ -653,6 +673,10 @@ def analysis_text(text: str, segments: list[Segment]) -> TextMap:
     for seg in segments:
         s, e = seg.span
         if seg.kind in ("boilerplate", "credit"):
+            if _one_token_inside_line(text, s, e):
+                # a URL or slug inside a line stays for the parser (the coder still skips
+                # it): blanking it would change how the rest of the line is read
+                continue
             for k in range(s, e):
                 if chars[k] not in "\r\n":
                     chars[k] = " "
