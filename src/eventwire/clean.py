@@ -150,9 +150,7 @@ def _inline_rules() -> tuple[_InlineRule, ...]:
 
 @lru_cache(maxsize=1)
 def _list_heading() -> re.Pattern[str]:
-    return re.compile(
-        r"^(?:" + "|".join(_read_lines("list_headings.txt")) + r")\s*[:»›>]?$", re.I
-    )
+    return re.compile(r"^(?:" + "|".join(_read_lines("list_headings.txt")) + r")\s*[:»›>]?$", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -160,7 +158,7 @@ def _headline_ends() -> re.Pattern[str]:
     """Where a headline taken after a marker ends (see :func:`_headline_end`)."""
     starts = "|".join(re.escape(w) for w in sorted(set(_read_lines("sentence_starts.txt"))))
     return re.compile(
-        r"(?P<stop>[.?!][\"”’)]*(?=\s|$)|(?<=[a-z0-9]{2})[.?!](?=[A-Z][a-z]))"  # "2017.At"
+        r"(?P<stop>[.?!][\"”’)]*(?=\s|$)|(?<=[a-z0-9]{2})[.?!](?=[A-Z]))"  # "2017.At"
         r"|(?P<quote>\s[“\"])"  # an opening quotation mark
         r"|(?P<bracket>\[[^\]\n]{0,40}\])"  # "[archive]"
         r"|(?P<glued>(?<=[a-z0-9]{3})(?=[A-Z][a-z]))"  # "suicidePolice", "1990sWhen"
@@ -406,8 +404,10 @@ def _sentence_case(head: str) -> bool:
 
 
 _NAME_TOKEN = re.compile(r"\S+")
+#: lower-case words inside a credited name ("Jane van Dorp / City Herald")
 _PARTICLES = frozenset(
-    "van de da von al bin el la le del der du dos das di and via for / & |".split()
+    {"van", "de", "da", "von", "al", "bin", "el", "la", "le", "del", "der", "du", "dos"}
+    | {"das", "di", "and", "via", "for", "/", "&", "|"}
 )
 
 
@@ -664,7 +664,7 @@ def _runs_into_sentence(text: str, s: int, e: int) -> bool:
     return bool(before) and before[-1].isalnum() and bool(after) and after[0] in _NEW_SENTENCE
 
 
-_NEW_SENTENCE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ\"“‘")
+_NEW_SENTENCE = frozenset('ABCDEFGHIJKLMNOPQRSTUVWXYZ"“‘')
 
 
 def analysis_text(text: str, segments: list[Segment]) -> TextMap:
