@@ -235,9 +235,12 @@ def test_glued_headline_is_marked_and_gets_full_stop() -> None:
     text = "Militants attack base near the capitalThe army said two soldiers were hurt."
     segs = find_segments(text)
     assert _marked(text, segs) == [("boilerplate", "Militants attack base near the capital")]
+    # kept for the parser (its words name the actors), closed with a full stop
     tm = analysis_text(text, segs)
-    blank = " " * len("Militants attack base near the capital")
-    assert tm.analysis == blank + ". The army said two soldiers were hurt."
+    assert (
+        tm.analysis
+        == "Militants attack base near the capital. The army said two soldiers were hurt."
+    )
 
 
 def test_abbreviations_are_not_split() -> None:
@@ -535,3 +538,39 @@ def test_furniture_rows_are_well_formed() -> None:
 
     rules = _inline_rules()
     assert rules and all(r.kind in ("boilerplate", "credit", "caption") for r in rules)
+
+
+def test_list_of_links_run_into_one_line_and_share_buttons() -> None:
+    items = "related stories\u00a0port workers end strike\u00a0ferry sinks off coast: police"
+    text = f"{_LEAD} {items}\n\nFacebook Twitter Linkedin Mail\n\n{_NEXT}"
+    assert _marked(text) == [
+        ("boilerplate", items),
+        ("boilerplate", "Facebook Twitter Linkedin Mail"),
+    ]
+    # the words in a sentence are body
+    text = f"He said related stories were false. {_NEXT} The mail was shared on Twitter."
+    assert find_segments(text) == []
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "Read more: ",
+        "a-",
+        "ab.",
+        ". By Jane ",
+        "Full Screen Autoplay ",
+        "Updated 1:30 on at , ",
+        "(Aa Bb Cc Dd Ee ",
+        "poisoning The ",
+        "related stories\u00a0",
+    ],
+)
+def test_furniture_patterns_stay_fast_on_long_runs(unit: str) -> None:
+    import time
+
+    text = unit * (100_000 // len(unit))
+    t0 = time.perf_counter()
+    segs = find_segments(text)
+    analysis_text(text, segs)
+    assert time.perf_counter() - t0 < 10.0

@@ -673,9 +673,11 @@ def analysis_text(text: str, segments: list[Segment]) -> TextMap:
     for seg in segments:
         s, e = seg.span
         if seg.kind in ("boilerplate", "credit"):
-            if _one_token_inside_line(text, s, e):
-                # a URL or slug inside a line stays for the parser (the coder still skips
-                # it): blanking it would change how the rest of the line is read
+            if _one_token_inside_line(text, s, e) or _GLUED_TITLE.match(text, e):
+                # a URL or slug inside a line, and a headline glued to the next sentence,
+                # stay for the parser (the coder still skips them): blanking a URL would
+                # change how the rest of its line is read, and the headline names the
+                # article's actors ("kills Russian general") for the sentences after it
                 continue
             for k in range(s, e):
                 if chars[k] not in "\r\n":
