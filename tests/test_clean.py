@@ -506,6 +506,9 @@ def test_glued_headline_and_subheading() -> None:
         ("boilerplate", "Rebels shell northern town as army moves forward"),
         ("boilerplate", "Road closed"),
     ]
+    # after a full stop and a space, the words are a sentence that lost its stop
+    text = f"{_LEAD}\n\nTalks ended on Monday. Police arrested the menThe court freed them."
+    assert find_segments(text) == []
 
 
 _REAL_SENTENCES = [

@@ -13,7 +13,8 @@ sentence that follows it (``inline.tsv``, ``list_headings.txt``).
 credits blanked with spaces of the same length, the dateline closed with a
 full stop so that it does not run into the first sentence, non-breaking spaces
 made plain (a junk span inside a line that runs into a new sentence ends with a full
-stop, so that the text around it is not read as one sentence), mojibake repaired in place ("â€œ" read as "“"), a run of more than
+stop, so that the text around it is not read as one sentence), mojibake repaired in
+place ("â€œ" read as "“"), a run of more than
 :data:`MAX_SYMBOL_RUN` symbols broken by spaces (the tokenizer's time grows with the
 square of such a run), and glued sentences ("in Syria.The") split by an inserted space.
 :class:`TextMap` maps any span of that copy back to the stored text.
@@ -122,7 +123,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], list[re.Pattern[str]]
 @dataclass(frozen=True)
 class _InlineRule:
     kind: str
-    extent: str  # match | headline | name | rest
+    extent: str  # match | headline | name | rest | stamp (see inline.tsv)
     max_words: int
     pattern: re.Pattern[str]
 
@@ -491,10 +492,8 @@ def _glued_headings(text: str, lines: list[_Line]) -> list[Segment]:
             if prev is None or prev.end() == b:
                 continue
             s = prev.end()
-            if text[s : s + 1].isspace() and prev.end() > prev.start() + 1:
-                continue  # "said. Security": a sentence, not a glued subheading
-            while s < b and text[s].isspace():
-                s += 1
+            if text[s : s + 1].isspace():
+                continue  # "said. Police arrested the menThe": a sentence that lost its stop
             head = text[s:b]
             if head[:1].isupper() and 1 <= len(head.split()) <= MAX_GLUED_SUBHEAD:
                 out.append(Segment(span=(s, b), kind="boilerplate"))
