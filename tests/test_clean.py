@@ -231,9 +231,12 @@ def test_glued_sentences_split_with_inserted_space() -> None:
     assert tm.to_original(0, len(tm.analysis)) == (0, len(text))
 
 
-def test_glued_headline_gets_full_stop() -> None:
+def test_glued_headline_is_marked_and_gets_full_stop() -> None:
     text = "Militants attack base near the capitalThe army said two soldiers were hurt."
-    tm = analysis_text(text, find_segments(text))
+    segs = find_segments(text)
+    assert _marked(text, segs) == [("boilerplate", "Militants attack base near the capital")]
+    # kept for the parser (its words name the actors), closed with a full stop
+    tm = analysis_text(text, segs)
     assert (
         tm.analysis
         == "Militants attack base near the capital. The army said two soldiers were hurt."
@@ -286,7 +289,8 @@ def _same_modulo_blanking(analysis: str, original: str) -> bool:
     if len(analysis) != len(original):
         return False
     for a, o in zip(analysis, original, strict=True):
-        if a == o or a == " " or (a == "." and o in "-–—:"):
+        # a full stop closes a dateline (over its dash) or a junk span inside a line
+        if a == o or a == " " or a == ".":
             continue
         return False
     return True
@@ -372,3 +376,204 @@ def test_split_credit_with_an_unlisted_agency() -> None:
     credits = [text[s.span[0] : s.span[1]] for s in segs if s.kind == "credit"]
     assert credits == ["Ana Ruiz /\n\nSur Photo Agency"]
     assert any(s.kind == "caption" for s in segs)
+
+
+# --------------------------------------------------------------------------- page furniture
+
+_LEAD = "Rebels shelled the northern town on Tuesday, officials said."
+_NEXT = "The army sent reinforcements to the area."
+
+
+def test_newsletter_and_social_prompts_inside_a_line() -> None:
+    text = (
+        f"{_LEAD} Subscribe Thank you for subscribing! {_NEXT}\n"
+        "Like us on Facebook; Follow us on Twitter; Daily Newsletter.\n"
+        f"{_NEXT} Share this article: {_LEAD}\n"
+        f"{_NEXT} Sign up for our morning briefing newsletter. {_LEAD}"
+    )
+    marked = _marked(text)
+    assert ("boilerplate", "Subscribe") in marked
+    assert ("boilerplate", "Thank you for subscribing!") in marked
+    assert ("boilerplate", "Like us on Facebook;") in marked
+    assert ("boilerplate", "Follow us on Twitter;") in marked
+    assert ("boilerplate", "Daily Newsletter.") in marked
+    assert ("boilerplate", "Share this article:") in marked
+    assert ("boilerplate", "Sign up for our morning briefing newsletter.") in marked
+    assert all(_LEAD not in t and _NEXT not in t for _, t in marked)
+
+
+def test_read_more_headline_ends_where_the_article_resumes() -> None:
+    head = "Read more: Ministers deny deal with rebels over port blockade"
+    text = f"{_LEAD} {head} The army sent reinforcements to the area."
+    assert _marked(text) == [("boilerplate", head)]
+    tm = analysis_text(text, find_segments(text))
+    assert tm.analysis == _LEAD + " " * (len(head) + 1) + " " + _NEXT
+    # a title-case headline runs to its question mark or to an opening quote
+    q = "Related: Can The Valley Towns Rebuild After The Floods?"
+    text = f"{_LEAD} {q} “We will stay,” a farmer said."
+    assert _marked(text) == [("boilerplate", q)]
+    t2 = "Related: Six Towns That Got Their Power Back in 2019"
+    text = f"{_LEAD} {t2} “We will stay,” a farmer said."
+    assert _marked(text) == [("boilerplate", t2)]
+    # a bare "Read More" left where a link was
+    text = f"The road will close tonight Read More {_NEXT}"
+    assert _marked(text) == [("boilerplate", "Read More")]
+    # ... and the text around it is not read as one sentence
+    tm = analysis_text(text, find_segments(text))
+    assert tm.analysis == "The road will close tonight .         " + _NEXT
+
+
+def test_read_more_without_an_end_marks_the_marker_only() -> None:
+    body = " ".join(["the council met again and the mayor spoke at length"] * 4)
+    text = f"{_LEAD} READ: Mayor {body} “no”"
+    assert _marked(text) == [("boilerplate", "READ:")]
+
+
+def test_list_of_links_after_a_heading_and_a_run_of_title_lines() -> None:
+    text = (
+        f"{_LEAD}\n\nMost Read\n\nPort Workers Strike Over Pay\n"
+        "Floods: minute by minute\nWhy the ferry sank\n\n"
+        f"{_NEXT}\n\n"
+        "Cabinet Approves New Budget Plan\nRebels Attack Convoy Near Border\n"
+        "Election Officials Count Final Votes\n\n"
+        f"{_NEXT}"
+    )
+    marked = _marked(text)
+    assert marked == [
+        ("boilerplate", "Most Read"),
+        ("boilerplate", "Port Workers Strike Over Pay"),
+        ("boilerplate", "Floods: minute by minute"),
+        ("boilerplate", "Why the ferry sank"),
+        ("boilerplate", "Cabinet Approves New Budget Plan"),
+        ("boilerplate", "Rebels Attack Convoy Near Border"),
+        ("boilerplate", "Election Officials Count Final Votes"),
+    ]
+
+
+def test_urls_and_slugs() -> None:
+    text = (
+        f"{_LEAD} LINK: https://news.example.com/2024/05/rebels-shell-town?utm=x\n"
+        "rebels-shell-northern-town-as-army-moves-in-on-port\n"
+        f"{_NEXT} More at www.example.org/world.\n"
+        "Kids saw a six-and-a-half-year-old film at a state-of-the-art cinema."
+    )
+    marked = _marked(text)
+    assert ("boilerplate", "https://news.example.com/2024/05/rebels-shell-town?utm=x") in marked
+    assert ("boilerplate", "rebels-shell-northern-town-as-army-moves-in-on-port") in marked
+    assert ("boilerplate", "www.example.org/world.") in marked
+    assert len(marked) == 3  # hyphenated words in a sentence are body
+
+
+def test_video_and_photo_captions_and_credits() -> None:
+    text = (
+        f"{_LEAD} Watch: Rebels shell the northern town\n\n"
+        f"{_NEXT} (Photo: Ana Lima/Reuters) Officials said the road was shut.\n\n"
+        f"{_LEAD} Photo by Jane van Dorp / City Herald. {_NEXT}\n\n"
+        f"{_LEAD} image copyright Reuters image caption Soldiers patrol the town in 2019"
+        "When the rebels came, residents fled."
+    )
+    marked = _marked(text)
+    assert ("boilerplate", "Watch: Rebels shell the northern town") in marked
+    assert ("credit", "(Photo: Ana Lima/Reuters)") in marked
+    assert ("credit", "Photo by Jane van Dorp / City Herald.") in marked
+    assert ("credit", "image copyright Reuters") in marked
+    assert ("caption", "image caption Soldiers patrol the town in 2019") in marked
+    assert len(marked) == 5
+
+
+def test_bylines_and_time_stamps_inside_a_line() -> None:
+    text = (
+        f"By Jane Doe, Reuters LONDON — {_LEAD}\n"
+        f"Updated 3:45 PM ET, Tuesday, May 7, 2024 {_NEXT}\n"
+        f"{_NEXT} By Omar Haddad and Lea Roux.\n"
+        "Published: 2024-05-07 10:30 | Last updated 11:02 am"
+    )
+    marked = _marked(text)
+    assert ("boilerplate", "By Jane Doe, Reuters") in marked
+    assert ("boilerplate", "Updated 3:45 PM ET, Tuesday, May 7, 2024") in marked
+    assert ("boilerplate", "By Omar Haddad and Lea Roux.") in marked
+    assert ("boilerplate", "Published: 2024-05-07 10:30") in marked
+    assert ("boilerplate", "Last updated 11:02 am") in marked
+
+
+def test_glued_headline_and_subheading() -> None:
+    text = (
+        "Rebels shell northern town as army moves forwardThe army sent reinforcements on Tuesday. "
+        "Officials said the road was shut.Road closedThe ministry said it would reopen."
+    )
+    marked = _marked(text)
+    assert marked == [
+        ("boilerplate", "Rebels shell northern town as army moves forward"),
+        ("boilerplate", "Road closed"),
+    ]
+    # after a full stop and a space, the words are a sentence that lost its stop
+    text = f"{_LEAD}\n\nTalks ended on Monday. Police arrested the menThe court freed them."
+    assert find_segments(text) == []
+
+
+_REAL_SENTENCES = [
+    "By Tuesday, the rebels had shelled the town twice.",
+    "By Friday Night the two sides had agreed to talk.",
+    "Investors will subscribe to two new shares for every three they hold.",
+    "The ministry said it would share the cost and follow the plan on Twitter's advice.",
+    "Posted guards watched the border while officials read more reports.",
+    "The report, published on Monday, said 20 people were killed.",
+    "More than 300 people were arrested after the protest, police said.",
+    "Related talks between the two sides ended on Monday without a deal.",
+    "Watch towers along the border were destroyed by shelling, the army said.",
+    "A state-of-the-art hospital was bombed on Sunday, officials said.",
+    "Photos of the attack were shared widely, and police arrested two men.",
+    "He said the photo by the wall was taken in May.",
+    "The agreement (signed in Geneva/Paris) was rejected by the rebels.",
+    "Most read the statement as a threat, analysts said.",
+]
+
+
+@pytest.mark.parametrize("sentence", _REAL_SENTENCES)
+def test_real_sentences_are_not_marked(sentence: str) -> None:
+    text = f"{_LEAD} {sentence}\n\n{sentence} {_NEXT}\n\n{sentence}"
+    assert find_segments(text) == []
+    assert analysis_text(text, []).analysis == analysis_text(text, find_segments(text)).analysis
+
+
+def test_furniture_rows_are_well_formed() -> None:
+    from eventwire.clean import _inline_rules
+
+    rules = _inline_rules()
+    assert rules and all(r.kind in ("boilerplate", "credit", "caption") for r in rules)
+
+
+def test_list_of_links_run_into_one_line_and_share_buttons() -> None:
+    items = "related stories\u00a0port workers end strike\u00a0ferry sinks off coast: police"
+    text = f"{_LEAD} {items}\n\nFacebook Twitter Linkedin Mail\n\n{_NEXT}"
+    assert _marked(text) == [
+        ("boilerplate", items),
+        ("boilerplate", "Facebook Twitter Linkedin Mail"),
+    ]
+    # the words in a sentence are body
+    text = f"He said related stories were false. {_NEXT} The mail was shared on Twitter."
+    assert find_segments(text) == []
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "Read more: ",
+        "a-",
+        "ab.",
+        ". By Jane ",
+        "Full Screen Autoplay ",
+        "Updated 1:30 on at , ",
+        "(Aa Bb Cc Dd Ee ",
+        "poisoning The ",
+        "related stories\u00a0",
+    ],
+)
+def test_furniture_patterns_stay_fast_on_long_runs(unit: str) -> None:
+    import time
+
+    text = unit * (100_000 // len(unit))
+    t0 = time.perf_counter()
+    segs = find_segments(text)
+    analysis_text(text, segs)
+    assert time.perf_counter() - t0 < 10.0

@@ -3,11 +3,18 @@ analysis copy that spaCy reads.
 
 Nothing is deleted. :func:`find_segments` marks scraper junk (``boilerplate``),
 photo credits (``credit``), photo captions (``caption``) and the ``dateline``
-as :class:`~eventwire.record.Segment` spans of the stored text.
+as :class:`~eventwire.record.Segment` spans of the stored text. Page furniture is
+marked too, whole lines and inside lines: lists of links to other articles (after a
+"Related" heading, or a run of short title-case lines), "Read more: <headline>",
+newsletter and social prompts, bare URLs and slugs, photo credits and video
+promotions, bylines and time stamps, and a headline or subheading glued to the
+sentence that follows it (``inline.tsv``, ``list_headings.txt``).
 :func:`analysis_text` then derives the copy the parser reads: junk and
 credits blanked with spaces of the same length, the dateline closed with a
 full stop so that it does not run into the first sentence, non-breaking spaces
-made plain, mojibake repaired in place ("â€œ" read as "“"), a run of more than
+made plain (a junk span inside a line that runs into a new sentence ends with a full
+stop, so that the text around it is not read as one sentence), mojibake repaired in
+place ("â€œ" read as "“"), a run of more than
 :data:`MAX_SYMBOL_RUN` symbols broken by spaces (the tokenizer's time grows with the
 square of such a run), and glued sentences ("in Syria.The") split by an inserted space.
 :class:`TextMap` maps any span of that copy back to the stored text.
@@ -113,6 +120,53 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], list[re.Pattern[str]]
     return boiler, agency, captions
 
 
+@dataclass(frozen=True)
+class _InlineRule:
+    kind: str
+    extent: str  # match | headline | name | rest | stamp (see inline.tsv)
+    max_words: int
+    pattern: re.Pattern[str]
+
+
+_EXTENTS = ("match", "headline", "name", "rest", "stamp")
+#: what a time stamp must hold: a time of day, a month or a year ("Updated 9" is not one)
+_STAMP_CORE = re.compile(
+    r"\d[:.]\d\d|\d ?[AaPp]\.?[Mm]\b|\b(?:19|20)\d\d\b|"
+    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b"
+)
+_KINDS = ("boilerplate", "credit", "caption")
+
+
+@lru_cache(maxsize=1)
+def _inline_rules() -> tuple[_InlineRule, ...]:
+    """``data/clean/inline.tsv``: page furniture inside a line (see the file's header)."""
+    rules = []
+    for n, line in enumerate(_read_lines("inline.tsv"), 1):
+        parts = line.split("\t")
+        if len(parts) != 4 or parts[0] not in _KINDS or parts[1] not in _EXTENTS:
+            raise ValueError(f"data/clean/inline.tsv: bad row {n}: {line!r}")
+        rules.append(_InlineRule(parts[0], parts[1], int(parts[2]), re.compile(parts[3], re.M)))
+    return tuple(rules)
+
+
+@lru_cache(maxsize=1)
+def _list_heading() -> re.Pattern[str]:
+    return re.compile(r"^(?:" + "|".join(_read_lines("list_headings.txt")) + r")\s*[:»›>]?$", re.I)
+
+
+@lru_cache(maxsize=1)
+def _headline_ends() -> re.Pattern[str]:
+    """Where a headline taken after a marker ends (see :func:`_headline_end`)."""
+    starts = "|".join(re.escape(w) for w in sorted(set(_read_lines("sentence_starts.txt"))))
+    return re.compile(
+        r"(?P<stop>[.?!][\"”’)]*(?=\s|$)|(?<=[a-z0-9]{2})[.?!](?=[A-Z]))"  # "2017.At"
+        r"|(?P<quote>\s[“\"])"  # an opening quotation mark
+        r"|(?P<bracket>\[[^\]\n]{0,40}\])"  # "[archive]"
+        r"|(?P<glued>(?<=[a-z0-9]{3})(?=[A-Z][a-z]))"  # "suicidePolice", "1990sWhen"
+        rf"|(?P<runon>(?<=[a-z0-9]) (?=(?:{starts}) ))"  # "poisoning The Foreign Ministry"
+    )
+
+
 _ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 
 
@@ -210,9 +264,24 @@ def find_segments(text: str, known: list[Segment] | None = None) -> list[Segment
         if covered(ln.start, ln.end):
             i += 1
             continue
-        if len(ln.text) <= MAX_JUNK_LINE and boiler.match(ln.text):
+        if len(ln.text) <= MAX_JUNK_LINE and (
+            boiler.match(ln.text) or _list_heading().match(ln.text)
+        ):
             add(Segment(span=(ln.start, ln.end), kind="boilerplate"))
             i += 1
+            if _list_heading().match(ln.text):
+                # the list of links under a "Related" heading
+                while i < len(lines) and _is_list_item(lines[i].text, titled=False):
+                    if not covered(lines[i].start, lines[i].end):
+                        add(Segment(span=(lines[i].start, lines[i].end), kind="boilerplate"))
+                    i += 1
+            continue
+        run = _title_run(lines, i)
+        if run >= MIN_TITLE_RUN:
+            for ln2 in lines[i : i + run]:
+                if not covered(ln2.start, ln2.end):
+                    add(Segment(span=(ln2.start, ln2.end), kind="boilerplate"))
+            i += run
             continue
         kind = _credit_kind(ln.text)
         if (
@@ -260,8 +329,176 @@ def find_segments(text: str, known: list[Segment] | None = None) -> list[Segment
     if dateline is not None:
         segments.append(dateline)
 
+    # furniture inside lines: whatever overlaps a segment found above is left alone
+    taken = _Intervals(seg.span for seg in segments)
+    for seg in _inline_segments(text, lines):
+        if not taken.overlaps(*seg.span):
+            segments.append(seg)
+            taken.add(*seg.span)
+
     segments.sort(key=lambda s: s.span)
     return segments
+
+
+#: Longest list item (words) under a "Related" heading, and the shape of an unheaded run
+#: of link headlines: at least MIN_TITLE_RUN lines of at most MAX_TITLE_WORDS words.
+MAX_ITEM_WORDS = 20
+MIN_TITLE_RUN = 3
+MAX_TITLE_WORDS = 14
+_ITEM_END = re.compile(r"[.:;,\"”]$")
+
+
+def _is_list_item(line: str, *, titled: bool) -> bool:
+    """A link headline: short, no sentence punctuation at its end (a question mark is a
+    headline's), starting with a capital or a digit; ``titled``: also in title case."""
+    words = line.split()
+    if not words or len(words) > (MAX_TITLE_WORDS if titled else MAX_ITEM_WORDS):
+        return False
+    if len(line) > 200 or _ITEM_END.search(line) or not (line[0].isupper() or line[0].isdigit()):
+        return False
+    if not titled:
+        return True
+    if len(words) < 4 or line.isupper() or _DATE_IN_LINE.search(line):
+        return False  # "THE WHITE HOUSE", "FOR IMMEDIATE RELEASE July 13, 2009": a header
+    long = [w for w in words[1:] if len(w) >= 4 and w[0].isalpha()]
+    return len(long) >= 2 and sum(w[0].isupper() for w in long) >= 0.75 * len(long)
+
+
+_DATE_IN_LINE = re.compile(rf"\b{_MONTHS}\.? \d{{1,2}}\b|\b\d{{1,2}} {_MONTHS}\b")
+
+
+def _title_run(lines: list[_Line], i: int) -> int:
+    """How many lines from ``lines[i]`` are title-case link headlines in a row."""
+    n = 0
+    while i + n < len(lines) and _is_list_item(lines[i + n].text, titled=True):
+        n += 1
+    return n
+
+
+def _headline_end(text: str, pos: int, end: int, max_words: int) -> int | None:
+    """The end of the headline that starts at ``pos`` (after "Read more:"), or None when no
+    end is found within ``max_words`` words of the line (which ends at ``end``)."""
+    limit = min(end, pos + 400)
+    stop = limit if limit == end else None
+    m = _headline_ends().search(text, pos, limit)
+    while m is not None:
+        kind = m.lastgroup
+        if kind == "runon" and not _sentence_case(text[pos : m.start()]):
+            # "Projects That Got it Right": a capital inside a title-case headline
+            m = _headline_ends().search(text, m.end() + 1, limit)
+            continue
+        if m.start() > pos or kind in ("stop", "bracket"):
+            stop = m.end() if kind in ("stop", "bracket") else m.start()
+        break
+    if stop is None:
+        return None
+    words = text[pos:stop].split()
+    if not words or len(words) > max_words:
+        return None
+    return stop
+
+
+def _sentence_case(head: str) -> bool:
+    """Whether most longer words after the first are in lower case."""
+    long = [w for w in head.split()[1:] if len(w) >= 4 and w[0].isalpha()]
+    return bool(long) and sum(w[0].islower() for w in long) * 2 > len(long)
+
+
+_NAME_TOKEN = re.compile(r"\S+")
+#: lower-case words inside a credited name ("Jane van Dorp / City Herald")
+_PARTICLES = frozenset(
+    {"van", "de", "da", "von", "al", "bin", "el", "la", "le", "del", "der", "du", "dos"}
+    | {"das", "di", "and", "via", "for", "/", "&", "|"}
+)
+
+
+def _name_end(text: str, pos: int, end: int, max_words: int) -> int | None:
+    """The end of the credited name that starts at ``pos`` ("Joris van Gennip / HH."), up
+    to a full stop or the end of the line; None when a sentence follows instead."""
+    n = 0
+    for m in _NAME_TOKEN.finditer(text, pos, end):
+        tok = m.group()
+        core = tok.rstrip(".,)")
+        if not (core[:1].isupper() or core in _PARTICLES or (core[:1].isdigit() and n)):
+            return None
+        n += 1
+        if n > max_words:
+            return None
+        if tok.endswith(".") and len(core) > 1:
+            return m.end()
+    return end if n else None
+
+
+def _inline_segments(text: str, lines: list[_Line]) -> list[Segment]:
+    """Furniture inside lines (``inline.tsv``) and headlines glued to the next sentence."""
+    line_ends = [ln.end for ln in lines]
+    out: list[Segment] = []
+    for rule in _inline_rules():
+        for m in rule.pattern.finditer(text):
+            s, e = m.start(), m.end()
+            k = bisect.bisect_left(line_ends, e)
+            eol = line_ends[k] if k < len(line_ends) else len(text)
+            if rule.extent == "stamp" and not _STAMP_CORE.search(m.group()):
+                continue
+            if rule.extent == "rest":
+                e = max(e, eol)
+            elif rule.extent in ("headline", "name"):
+                p = e
+                while p < eol and text[p] in " \t\xa0":
+                    p += 1
+                find = _headline_end if rule.extent == "headline" else _name_end
+                stop = find(text, p, eol, rule.max_words) if p < eol else None
+                if stop is not None:
+                    e = stop
+            while e > s and (text[e - 1].isspace() or text[e - 1] in "|,/("):
+                e -= 1
+            while s < e and text[s].isspace():
+                s += 1
+            if e > s:
+                out.append(Segment(span=(s, e), kind=rule.kind))  # type: ignore[arg-type]
+    out.extend(_glued_headings(text, lines))
+    return out
+
+
+#: A subheading glued between two sentences ("he added.Security strategy reviewA senior")
+#: is marked when it has at most this many words; a headline glued to the lead sentence
+#: at the start of the text, when it has at most MAX_GLUED_HEADLINE words.
+MAX_GLUED_SUBHEAD = 6
+MAX_GLUED_HEADLINE = 25
+_SENTENCE_PUNCT = re.compile(r"[.!?][\"”’)]*(?=\s|$)|[.!?][\"”’)]*")
+
+
+def _glued_headings(text: str, lines: list[_Line]) -> list[Segment]:
+    out: list[Segment] = []
+    first = True
+    for ln in lines:
+        for m in _GLUED_TITLE.finditer(text, ln.start, ln.end):
+            b = m.start()
+            if first:
+                first = False
+                head = text[ln.start : b]
+                if (
+                    b - ln.start <= 300
+                    and 2 <= len(head.split()) <= MAX_GLUED_HEADLINE
+                    and not _SENTENCE_PUNCT.search(head)
+                ):
+                    out.append(Segment(span=(ln.start, b), kind="boilerplate"))
+                continue
+            # a subheading: from the previous sentence's end, glued to it
+            window_start = max(ln.start, b - 80)
+            prev = None
+            for p in _SENTENCE_PUNCT.finditer(text, window_start, b):
+                prev = p
+            if prev is None or prev.end() == b:
+                continue
+            s = prev.end()
+            if text[s : s + 1].isspace():
+                continue  # "said. Police arrested the menThe": a sentence that lost its stop
+            head = text[s:b]
+            if head[:1].isupper() and 1 <= len(head.split()) <= MAX_GLUED_SUBHEAD:
+                out.append(Segment(span=(s, b), kind="boilerplate"))
+        first = False
+    return out
 
 
 class _Intervals:
@@ -285,6 +522,11 @@ class _Intervals:
             e = max(e, self.ends[hi - 1])
         self.starts[lo:hi] = [s]
         self.ends[lo:hi] = [e]
+
+    def overlaps(self, s: int, e: int) -> bool:
+        """Whether ``[s, e)`` meets an interval."""
+        k = bisect.bisect_right(self.ends, s)  # first interval ending after s
+        return k < len(self.starts) and self.starts[k] < e
 
     def covers_text(self, text: str, s: int, e: int) -> bool:
         """Whether every non-space character of ``text[s:e]`` lies in an interval."""
@@ -405,15 +647,42 @@ class TextMap:
         return s, max(s, e)
 
 
+def _one_token_inside_line(text: str, s: int, e: int) -> bool:
+    if any(c.isspace() for c in text[s:e]):
+        return False
+    before = text[max(0, s - 200) : s].rsplit("\n", 1)[-1]
+    after = text[e : e + 200].split("\n", 1)[0]
+    return bool(before.strip() or after.strip())
+
+
+def _runs_into_sentence(text: str, s: int, e: int) -> bool:
+    """Whether a junk span inside a line sits between a word and a new sentence
+    ("closed tonight Read More The road"): its first character then becomes a full stop."""
+    before = text[max(0, s - 200) : s].rsplit("\n", 1)[-1].rstrip()
+    after = text[e : e + 200].split("\n", 1)[0].lstrip()
+    return bool(before) and before[-1].isalnum() and bool(after) and after[0] in _NEW_SENTENCE
+
+
+_NEW_SENTENCE = frozenset('ABCDEFGHIJKLMNOPQRSTUVWXYZ"“‘')
+
+
 def analysis_text(text: str, segments: list[Segment]) -> TextMap:
     """Build the copy of ``text`` that the parser reads (see module docstring)."""
     chars = list(text)
     for seg in segments:
         s, e = seg.span
         if seg.kind in ("boilerplate", "credit"):
+            if _one_token_inside_line(text, s, e) or _GLUED_TITLE.match(text, e):
+                # a URL or slug inside a line, and a headline glued to the next sentence,
+                # stay for the parser (the coder still skips them): blanking a URL would
+                # change how the rest of its line is read, and the headline names the
+                # article's actors ("kills Russian general") for the sentences after it
+                continue
             for k in range(s, e):
                 if chars[k] not in "\r\n":
                     chars[k] = " "
+            if _runs_into_sentence(text, s, e):
+                chars[s] = "."
         elif seg.kind == "dateline":
             # close the dateline with a full stop so it does not run into the sentence
             dash = re.search(r"(--|[-–—:])[ \xa0]*$", text[s:e])
