@@ -729,3 +729,21 @@ def test_an_institutions_building_is_a_place_only_as_a_place(nlp) -> None:  # ty
         nlp, "Protesters gathered outside the White House on Monday.", [("White House", "FAC")]
     )
     assert by_text(find_places(doc), "White House").country == "USA"
+
+
+def test_other_versions_indexes_are_kept_while_in_use(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from eventwire.places.gazetteer import STALE_AFTER_S, purge_stale
+
+    keep = tmp_path / "gazetteer-c-new.sqlite"
+    recent = tmp_path / "gazetteer-c-other.sqlite"
+    old = tmp_path / "gazetteer-c-old.sqlite"
+    for p in (keep, recent, old):
+        p.write_bytes(b"")
+    long_ago = time.time() - STALE_AFTER_S - 60
+    os.utime(old, (long_ago, long_ago))
+    os.utime(keep, (long_ago, long_ago))
+    assert purge_stale(tmp_path, "c", keep) == [old]
+    assert keep.exists() and recent.exists() and not old.exists()

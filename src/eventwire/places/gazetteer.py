@@ -29,6 +29,7 @@ import os
 import sqlite3
 import tempfile
 import threading
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -712,6 +713,27 @@ def _add_curated(b: _Builder, data: Path) -> None:
 # the index
 
 
+#: seconds after which another data version's index is removed from the cache
+STALE_AFTER_S = 7 * 24 * 3600
+
+
+def purge_stale(folder: Path, cities: str, keep: Path, now: float | None = None) -> list[Path]:
+    """Remove the indexes of other data versions that no process opened for a week
+    (opening one touches it). Not at once: a process of another eventwire version
+    (another checkout, a job running through an upgrade) may still open its own index
+    by path, and a forked worker reconnects by path."""
+    cutoff = (time.time() if now is None else now) - STALE_AFTER_S
+    removed: list[Path] = []
+    for stale in folder.glob(f"gazetteer-{cities}-*.sqlite"):
+        if stale == keep:
+            continue
+        with contextlib.suppress(OSError):
+            if stale.stat().st_mtime < cutoff:
+                stale.unlink()
+                removed.append(stale)
+    return removed
+
+
 class Gazetteer:
     """Read access to the SQLite index; ``Gazetteer.default()`` is the shared one."""
 
@@ -745,10 +767,10 @@ class Gazetteer:
                 folder = Path(tempfile.mkdtemp(prefix="eventwire-"))
                 path = folder / path.name
                 build(path, cities, data_dir)
-            for stale in folder.glob(f"gazetteer-{cities}-*.sqlite"):
-                if stale != path:
-                    with contextlib.suppress(OSError):
-                        stale.unlink()
+            purge_stale(folder, cities, path)
+        else:
+            with contextlib.suppress(OSError):
+                os.utime(path)  # in use: see purge_stale
         return cls(path)
 
     @classmethod
