@@ -577,3 +577,19 @@ def test_furniture_patterns_stay_fast_on_long_runs(unit: str) -> None:
     segs = find_segments(text)
     analysis_text(text, segs)
     assert time.perf_counter() - t0 < 10.0
+
+
+def test_an_editors_note_is_page_furniture() -> None:
+    from eventwire.clean import find_segments
+
+    text = (
+        "The council approved the budget on Tuesday.\n\n"
+        "Editor's note: The mayor has repeatedly attacked the press and threatened critics.\n"
+    )
+    segs = find_segments(text, [])
+    assert any(
+        s.kind == "boilerplate" and text[s.span[0] : s.span[1]].startswith("Editor's note:")
+        for s in segs
+    )
+    # the body sentence stays body
+    assert not any(s.span[0] < 40 for s in segs)
