@@ -1348,9 +1348,43 @@ def _find_times(doc: Doc, pubdate: date | None, refs: bool, lx: Lexicon) -> list
             (t for t in out if t.value and t.span[0] < TEXT_DATE_CHARS and _full_date(t.value)),
             None,
         )
-        if first is not None and first.value:
-            out = _normalize_all(doc, cands, date.fromisoformat(first.value[:10]), refs, lx)
+        anchor = (
+            date.fromisoformat(first.value[:10])
+            if first is not None and first.value
+            else _page_stamp_date(doc)
+        )
+        if anchor is not None:
+            out = _normalize_all(doc, cands, anchor, refs, lx)
     return out
+
+
+#: a written full date inside a page time stamp ("Published on July 25, 2005", "Updated
+#: 2005-07-25 10:30"): ISO, "Month D, YYYY" or "D Month YYYY" (dateparser checks the words)
+_STAMP_DATE = re.compile(
+    r"\b(?:\d{4}-\d{2}-\d{2}|[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4}|\d{1,2} [A-Z][a-z]{2,8}\.? \d{4})\b"
+)
+
+
+def _page_stamp_date(doc: Doc) -> date | None:
+    """The date of a page time stamp near the start that cleaning marked as page furniture
+    (and so hid from the parser): annotators resolve relative dates against it too."""
+    from .read import parse_date
+
+    article = doc._.article
+    text = getattr(article, "text", None)
+    if not isinstance(text, str):
+        return None
+    for seg in doc._.segments or []:
+        if seg.kind != "boilerplate" or seg.span[0] >= TEXT_DATE_CHARS:
+            continue
+        for m in _STAMP_DATE.finditer(text[seg.span[0] : seg.span[1]]):
+            try:
+                found = parse_date(m.group(0))
+            except ValueError:
+                continue
+            if found is not None and valid_pubdate(found) is not None:
+                return found
+    return None
 
 
 def _full_date(value: str) -> bool:
