@@ -179,7 +179,9 @@ def test_split_jsonl_splits_at_cr_and_lf_only() -> None:
 
 
 def test_a_record_broken_by_a_raw_newline_is_reported_not_hidden() -> None:
-    items = list(read_bytes(b'{"id": "a", "text": "one\ntwo"}\n{"id": "b", "text": "ok"}\n', "x.jsonl"))
+    items = list(
+        read_bytes(b'{"id": "a", "text": "one\ntwo"}\n{"id": "b", "text": "ok"}\n', "x.jsonl")
+    )
     errors = [i for i in items if isinstance(i, InputError)]
     assert [i.where for i in errors] == ["x.jsonl:1", "x.jsonl:2"]
     assert [a.id for a in items if isinstance(a, ArticleInput)] == ["b"]
