@@ -5,17 +5,25 @@ for processing (``version`` and ``process``), so the ``extract`` and ``ingest`` 
 use either one unchanged:
 
 * every worker process builds ``Pipeline(config)`` once, when it starts, and then
-  processes chunks of articles sent to it over its own pipe;
+  processes chunks of articles sent to it over its own pipe (a worker killed in the
+  middle of a message can only damage its own pipe);
+* the parent alone tracks which worker owns which chunk; every chunk is queued, owned
+  or done, and the scheduling loop reads ahead again after each yield before it waits
+  (see ``_run`` and docs/reliability.md: the loop used to check for work before
+  reading ahead, and failed when a whole window finished at once under CPU load);
 * records come back **in input order**; at most ``max_in_flight`` chunks are read
   ahead of the one being written (memory stays bounded whatever the input size);
 * the caller stays the only writer (of stdout or of the DuckDB store);
 * a worker that dies (killed, out of memory, a crash in native code) is replaced by a
   fresh one and its chunk is retried once; if the chunk kills a worker again, each
-  of its articles becomes a :class:`~eventwire.pipeline.Failure`;
+  of its articles becomes a :class:`~eventwire.pipeline.Failure`; a worker that dies
+  while loading the pipeline is replaced (up to ``MAX_LOAD_DEATHS`` times per worker);
 * Ctrl-C: workers ignore SIGINT, the caller gets ``KeyboardInterrupt`` and the
   workers are stopped (``close``, also on leaving a ``with`` block);
 * a ``process()`` generator closed before its end stops the workers, unless a later
-  ``process()`` run has started since (then the workers are that run's);
+  ``process()`` run has started since (then the workers are that run's); chunks carry
+  their run's number, so a late result of an abandoned run is dropped, never taken
+  for a chunk of the current run;
 * an input of at most one chunk runs in-process (no worker start-up cost for one
   article).
 
