@@ -4,7 +4,8 @@ load every core, and workers killed (SIGKILL) at random points of a run.
 ``make test`` runs a short version of each; ``make stress`` (``EVENTWIRE_STRESS=1
 pytest -m stress``) the long one: 30 command-line runs under load, each compared with
 ``--workers 1``, and more kills. The random choices are seeded (``EVENTWIRE_STRESS_SEED``)
-and printed, so that a failure reproduces.
+and printed, so that a failure reproduces; ``EVENTWIRE_STRESS_RUNS`` sets the number of
+command-line runs.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ EXAMPLES = ROOT / "examples" / "articles"
 LONG = bool(os.environ.get("EVENTWIRE_STRESS"))
 SEED = int(os.environ.get("EVENTWIRE_STRESS_SEED", "17"))
 #: command-line runs under load (issue 17: 30 runs, zero failures)
-CLI_RUNS = 30 if LONG else 1
+CLI_RUNS = int(os.environ.get("EVENTWIRE_STRESS_RUNS", "30" if LONG else "1"))
 #: busy-loop processes kept running during the runs
 BUSY = 4
 
