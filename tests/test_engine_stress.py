@@ -52,8 +52,12 @@ def reference(pipeline: Pipeline) -> list[str]:
 
 @contextmanager
 def busy_loops(n: int, seconds: float) -> Iterator[None]:
-    """``n`` processes that keep a core busy each, for at most ``seconds``."""
-    code = f"import time\nend = time.monotonic() + {seconds}\nwhile time.monotonic() < end: pass"
+    """``n`` processes that keep a core busy each, for at most ``seconds`` and never
+    longer than this process (they stop when their parent is gone)."""
+    code = (
+        f"import os, time\nend = time.monotonic() + {seconds}\nparent = {os.getpid()}\n"
+        "while time.monotonic() < end and os.getppid() == parent: pass"
+    )
     procs = [subprocess.Popen([sys.executable, "-c", code]) for _ in range(n)]
     try:
         yield
