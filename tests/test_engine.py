@@ -241,3 +241,17 @@ def test_the_oldest_chunk_finishing_last_loses_nothing() -> None:
         again = list(pp.process(iter(arts)))  # the same pool, warm: the same result
     assert [r.id for r in out] == [a.id for a in arts]  # type: ignore[union-attr]
     assert [r.id for r in again] == [a.id for a in arts]  # type: ignore[union-attr]
+
+
+def test_a_worker_killed_while_idle_is_replaced() -> None:
+    """A ready, idle worker killed between runs: the next chunk sent to it fails to send;
+    the chunk stays queued for another worker and the dead one is replaced."""
+    with ParallelPipeline(PipelineConfig(), workers=2, chunk_size=1) as pp:
+        first = list(pp.process(iter([_text("", i) for i in range(4)])))
+        victim = pp._pool[0].process
+        os.kill(victim.pid, signal.SIGKILL)
+        victim.join(10)
+        out = list(pp.process(iter([_text("", i) for i in range(6)])))
+        assert pp.worker_deaths == 1 and len(pp._pool) == 2
+    assert [r.id for r in first] == [f"art-{i}" for i in range(4)]  # type: ignore[union-attr]
+    assert [r.id for r in out] == [f"art-{i}" for i in range(6)]  # type: ignore[union-attr]

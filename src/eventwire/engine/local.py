@@ -130,6 +130,7 @@ class _Worker:
     conn: Connection
     ready: bool = False
     busy: _Chunk | None = None
+    gone: bool = False  # a send to it failed: it is dead, not yet replaced
 
 
 @dataclass(eq=False)
@@ -300,11 +301,16 @@ class ParallelPipeline:
                         todo.append(chunk)
                 # 2. hand out work
                 for w in self._pool:
-                    if w.ready and w.busy is None and todo:
-                        chunk = todo.popleft()
+                    if w.ready and w.busy is None and not w.gone and todo:
+                        chunk = todo[0]
+                        try:
+                            w.conn.send((chunk.run, chunk.seq, chunk.articles))
+                        except OSError:  # died while idle: seen (and replaced) by _wait
+                            w.gone = True
+                            continue
+                        todo.popleft()
                         chunk.attempts += 1
                         w.busy = chunk
-                        w.conn.send((chunk.run, chunk.seq, chunk.articles))
                 # 3. yield what is complete, in order; then read ahead again (the window
                 # moved: the input may have more, or be found exhausted)
                 if window and window[0].results is not None:
