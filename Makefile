@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint typecheck pytest schema clean install train loco
+.PHONY: demo test lint typecheck pytest schema clean install train loco stress
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "eventwire needs Python 3.11 or newer")'
@@ -59,6 +59,11 @@ test: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest -q
+
+# the worker pool's long stress test: 30 `extract --workers 2` runs while 4 busy loops
+# load the cores (each compared with --workers 1), and workers killed at random points
+stress: $(VENV)/.installed-test
+	EVENTWIRE_STRESS=1 $(BIN)/pytest -q -s -m stress tests/test_engine_stress.py
 
 schema: $(VENV)/.installed
 	$(BIN)/eventwire schema -o docs/record.schema.json

@@ -223,3 +223,35 @@ def test_an_abandoned_run_does_not_stop_a_later_one(pool: ParallelPipeline) -> N
     old.close()  # what finalising the abandoned generator does
     rest = list(new)
     assert [r.id for r in [first, *rest]] == [f"art-{100 + i}" for i in range(12)]  # type: ignore[union-attr]
+
+
+def test_the_oldest_chunk_finishing_last_loses_nothing() -> None:
+    """The race seen under load: the worker on the oldest chunk is starved while the other
+    finishes every later chunk of a full window; when the oldest returns, the whole window
+    is yielded at once and the input, not yet read to its end, must still be read (it
+    failed with 'a chunk has no worker and no result' and lost the rest)."""
+    arts = [_text("SLOW-ME", 0), *[_text("", i) for i in range(1, 6)]]
+    with ParallelPipeline(
+        _fault_config(marker="SLOW-ME", action="sleep", seconds=2.0),
+        workers=2,
+        chunk_size=1,
+        max_in_flight=2,
+    ) as pp:
+        out = list(pp.process(iter(arts)))
+        again = list(pp.process(iter(arts)))  # the same pool, warm: the same result
+    assert [r.id for r in out] == [a.id for a in arts]  # type: ignore[union-attr]
+    assert [r.id for r in again] == [a.id for a in arts]  # type: ignore[union-attr]
+
+
+def test_a_worker_killed_while_idle_is_replaced() -> None:
+    """A ready, idle worker killed between runs: the next chunk sent to it fails to send;
+    the chunk stays queued for another worker and the dead one is replaced."""
+    with ParallelPipeline(PipelineConfig(), workers=2, chunk_size=1) as pp:
+        first = list(pp.process(iter([_text("", i) for i in range(4)])))
+        victim = pp._pool[0].process
+        os.kill(victim.pid, signal.SIGKILL)
+        victim.join(10)
+        out = list(pp.process(iter([_text("", i) for i in range(6)])))
+        assert pp.worker_deaths == 1 and len(pp._pool) == 2
+    assert [r.id for r in first] == [f"art-{i}" for i in range(4)]  # type: ignore[union-attr]
+    assert [r.id for r in out] == [f"art-{i}" for i in range(6)]  # type: ignore[union-attr]

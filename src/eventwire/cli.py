@@ -200,7 +200,9 @@ def extract(
             )
         elif fmt is OutputFormat.json:
             items = [r.to_dict() for r in records]
-            json.dump(items if len(items) != 1 else items[0], out, ensure_ascii=False, indent=2)
+            from .record import dumps_line
+
+            out.write(dumps_line(items if len(items) != 1 else items[0], indent=2))
             out.write("\n")
         else:
             for rec in records:
@@ -273,6 +275,8 @@ def quotes(
     model: Annotated[str | None, typer.Option(help="spaCy model package.")] = None,
 ) -> None:
     """Print who said what: every quote with its speaker and cue."""
+    from .record import dumps_line
+
     if fmt not in ("table", "jsonl"):
         raise _fail("--format must be 'table' or 'jsonl'")
     pipeline = _make_pipeline(model, False, None, 16)
@@ -285,8 +289,7 @@ def quotes(
         for q in rec.quotes:
             if fmt == "jsonl":
                 sys.stdout.write(
-                    json.dumps({"article": rec.id, **q.model_dump(mode="json")}, ensure_ascii=False)
-                    + "\n"
+                    dumps_line({"article": rec.id, **q.model_dump(mode="json")}) + "\n"
                 )
             else:
                 sp = (q.speaker.name or q.speaker.text) if q.speaker else None

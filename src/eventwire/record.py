@@ -205,14 +205,38 @@ class ArticleRecord(_Model):
     )
 
     def to_json(self, *, indent: int | None = None) -> str:
-        """The record as JSON (``warnings`` only when there are some)."""
-        return self.model_dump_json(
-            indent=indent, exclude={"warnings"} if not self.warnings else None
+        """The record as JSON (``warnings`` only when there are some), on one line unless
+        ``indent`` is given: U+2028, U+2029 and U+0085 are written as escapes (see
+        :func:`escape_line_breaks`)."""
+        return escape_line_breaks(
+            self.model_dump_json(indent=indent, exclude={"warnings"} if not self.warnings else None)
         )
 
     def to_dict(self) -> dict[str, Any]:
         """The record as JSON-ready data (``warnings`` only when there are some)."""
         return self.model_dump(mode="json", exclude={"warnings"} if not self.warnings else None)
+
+
+#: Characters that JSON keeps raw inside strings but that many line readers (Python's
+#: ``str.splitlines``, editors, JavaScript before ES2019) take for line ends: written as
+#: ``\\uXXXX`` escapes, a JSON Lines record stays on one line for every reader. (JSON
+#: escapes U+0000-U+001F always; outside strings these characters cannot occur, so the
+#: replacement never changes the value.)
+_LINE_BREAKS_IN_JSON = (("\u2028", "\\u2028"), ("\u2029", "\\u2029"), ("\x85", "\\u0085"))
+
+
+def escape_line_breaks(json_text: str) -> str:
+    """``json_text`` (serialised JSON) with U+2028, U+2029 and U+0085 escaped."""
+    for raw, escaped in _LINE_BREAKS_IN_JSON:
+        if raw in json_text:
+            json_text = json_text.replace(raw, escaped)
+    return json_text
+
+
+def dumps_line(value: Any, **options: Any) -> str:
+    """``json.dumps(value, ensure_ascii=False, **options)`` safe for JSON Lines (see
+    :func:`escape_line_breaks`); no line end added."""
+    return escape_line_breaks(json.dumps(value, ensure_ascii=False, **options))
 
 
 def json_schema() -> dict[str, Any]:

@@ -5,17 +5,25 @@ for processing (``version`` and ``process``), so the ``extract`` and ``ingest`` 
 use either one unchanged:
 
 * every worker process builds ``Pipeline(config)`` once, when it starts, and then
-  processes chunks of articles sent to it over its own pipe;
+  processes chunks of articles sent to it over its own pipe (a worker killed in the
+  middle of a message can only damage its own pipe);
+* the parent alone tracks which worker owns which chunk; every chunk is queued, owned
+  or done, and the scheduling loop reads ahead again after each yield before it waits
+  (see ``_run`` and docs/reliability.md: the loop used to check for work before
+  reading ahead, and failed when a whole window finished at once under CPU load);
 * records come back **in input order**; at most ``max_in_flight`` chunks are read
   ahead of the one being written (memory stays bounded whatever the input size);
 * the caller stays the only writer (of stdout or of the DuckDB store);
 * a worker that dies (killed, out of memory, a crash in native code) is replaced by a
   fresh one and its chunk is retried once; if the chunk kills a worker again, each
-  of its articles becomes a :class:`~eventwire.pipeline.Failure`;
+  of its articles becomes a :class:`~eventwire.pipeline.Failure`; a worker that dies
+  while loading the pipeline is replaced (up to ``MAX_LOAD_DEATHS`` times per worker);
 * Ctrl-C: workers ignore SIGINT, the caller gets ``KeyboardInterrupt`` and the
   workers are stopped (``close``, also on leaving a ``with`` block);
 * a ``process()`` generator closed before its end stops the workers, unless a later
-  ``process()`` run has started since (then the workers are that run's);
+  ``process()`` run has started since (then the workers are that run's); chunks carry
+  their run's number, so a late result of an abandoned run is dropped, never taken
+  for a chunk of the current run;
 * an input of at most one chunk runs in-process (no worker start-up cost for one
   article).
 
@@ -48,6 +56,9 @@ log = logging.getLogger(__name__)
 
 #: Times a chunk is retried in a fresh worker after the worker processing it died.
 RETRIES = 1
+#: Worker exits while loading the pipeline tolerated per worker slot (killed, out of
+#: memory) before a run gives up; a load that fails with an exception stops it at once.
+MAX_LOAD_DEATHS = 3
 
 
 def default_workers() -> int:
@@ -99,7 +110,7 @@ def _worker_main(config: PipelineConfig, conn: Connection) -> None:
             return
         if msg is None:
             return
-        seq, articles = msg
+        run, seq, articles = msg
         try:
             results: list[Any] = list(pipeline.process(articles))
         except Exception as exc:  # the pipeline keeps per-article errors; this is a last resort
@@ -107,7 +118,7 @@ def _worker_main(config: PipelineConfig, conn: Connection) -> None:
                 Failure(a.origin, f"worker error ({type(exc).__name__}: {exc})") for a in articles
             ]
         logs, handler.records = handler.records, []
-        conn.send(("done", seq, results, logs))
+        conn.send(("done", run, seq, results, logs))
 
 
 # ---------------------------------------------------------------------- parent side
@@ -119,12 +130,14 @@ class _Worker:
     conn: Connection
     ready: bool = False
     busy: _Chunk | None = None
+    gone: bool = False  # a send to it failed: it is dead, not yet replaced
 
 
-@dataclass
+@dataclass(eq=False)
 class _Chunk:
     seq: int
     articles: list[ArticleInput]
+    run: int = 0  # the process() run the chunk belongs to
     attempts: int = 0
     results: list[Any] | None = None
     lost_workers: list[str] = field(default_factory=list)
@@ -164,6 +177,8 @@ class ParallelPipeline:
         self.worker_deaths = 0
         #: process() runs started, to tell the latest from abandoned ones
         self._runs = 0
+        #: workers that exited before their pipeline was loaded
+        self._load_deaths = 0
 
     # ------------------------------------------------------------------ lifecycle
     def __enter__(self) -> ParallelPipeline:
@@ -257,54 +272,71 @@ class ParallelPipeline:
         yield from self._run(chunks)
 
     def _run(self, chunks: Iterator[list[ArticleInput]]) -> Iterator[ArticleRecord | Failure]:
+        """Hand the chunks to the workers and yield their results in input order.
+
+        The parent alone knows who owns a chunk: every chunk of this run is, at any time,
+        in exactly one of ``todo`` (read, waiting for a worker), a worker's ``busy`` (sent
+        to it) or done (``results`` set), and stays in ``window`` until yielded. The loop
+        reads ahead, hands out work and yields, and only then waits; it waits only when
+        the oldest chunk is still queued or owned, so every wait has something to wait for.
+        """
         self._runs += 1
-        this_run = self._runs
+        run = self._runs
         self._start()
-        pending: deque[_Chunk] = deque()  # read, waiting for a worker (retries first)
+        todo: deque[_Chunk] = deque()  # read, waiting for a worker (retries first)
         window: deque[_Chunk] = deque()  # every chunk not yet yielded, in input order
         seq = itertools.count()
         exhausted = False
         finished = False
         try:
             while True:
-                # read ahead, within the bound
+                # 1. read ahead, within the bound
                 while not exhausted and len(window) < self.max_in_flight:
                     nxt = next(chunks, None)
                     if nxt is None:
                         exhausted = True
-                        break
-                    chunk = _Chunk(next(seq), nxt)
-                    window.append(chunk)
-                    pending.append(chunk)
-                # hand out work
+                    else:
+                        chunk = _Chunk(next(seq), nxt, run=run)
+                        window.append(chunk)
+                        todo.append(chunk)
+                # 2. hand out work
                 for w in self._pool:
-                    if w.ready and w.busy is None and pending:
-                        chunk = pending.popleft()
+                    if w.ready and w.busy is None and not w.gone and todo:
+                        chunk = todo[0]
+                        try:
+                            w.conn.send((chunk.run, chunk.seq, chunk.articles))
+                        except OSError:  # died while idle: seen (and replaced) by _wait
+                            w.gone = True
+                            continue
+                        todo.popleft()
                         chunk.attempts += 1
                         w.busy = chunk
-                        w.conn.send((chunk.seq, chunk.articles))
-                # yield what is complete, in order
-                while window and window[0].results is not None:
-                    done = window.popleft()
-                    yield from done.results or []
-                if exhausted and not window:
+                # 3. yield what is complete, in order; then read ahead again (the window
+                # moved: the input may have more, or be found exhausted)
+                if window and window[0].results is not None:
+                    while window and window[0].results is not None:
+                        yield from window.popleft().results or []
+                    continue
+                if not window:  # after step 1, an empty window means the input is exhausted
                     finished = True
                     return
-                if not pending and not any(w.busy for w in self._pool):  # pragma: no cover
-                    raise EventwireError("internal error: a chunk has no worker and no result")
-                self._wait(pending)
+                # 4. the oldest chunk is queued or owned by a worker: wait for one
+                head = window[0]
+                if head not in todo and not any(w.busy is head for w in self._pool):
+                    raise EventwireError(  # pragma: no cover - would be a bug of this loop
+                        f"internal error: chunk {head.seq} has no worker and no result"
+                    )
+                self._wait(todo, run)
         finally:
-            if not finished and this_run == self._runs:
+            if not finished and run == self._runs:
                 # interrupted, or the caller stopped reading: busy workers hold stale
                 # chunks, so stop them all (a later call starts fresh ones). Not when a
                 # later run has started since: this generator was abandoned and is only
                 # being finalised now (the garbage collector may do that in the middle
-                # of the later run), and closing would stop that run's workers. A
-                # worker still busy with one of this run's chunks sends a result that
-                # is dropped with its chunk.
+                # of the later run), and closing would stop that run's workers.
                 self.close(timeout=1.0)
 
-    def _wait(self, pending: deque[_Chunk]) -> None:
+    def _wait(self, todo: deque[_Chunk], run: int) -> None:
         """Wait for a message or a dead worker; handle it."""
         by_conn = {w.conn: w for w in self._pool}
         by_sentinel = {w.process.sentinel: w for w in self._pool}
@@ -324,11 +356,16 @@ class ParallelPipeline:
                 elif msg[0] == "error":
                     raise EventwireError(f"a worker could not load the pipeline: {msg[1]}")
                 else:
-                    _, seq, results, logs = msg
+                    _, msg_run, msg_seq, results, logs = msg
                     chunk = w.busy
                     w.busy = None
-                    if chunk is None or chunk.seq != seq:  # pragma: no cover - protocol bug
-                        raise EventwireError("worker protocol error: unexpected result")
+                    if chunk is None or (chunk.run, chunk.seq) != (msg_run, msg_seq):
+                        raise EventwireError(  # pragma: no cover - protocol bug
+                            f"worker protocol error: result of chunk {msg_run}/{msg_seq} "
+                            f"from a worker that owns {chunk and (chunk.run, chunk.seq)}"
+                        )
+                    if chunk.run != run:
+                        continue  # a chunk of an abandoned run: dropped with its run
                     chunk.results = results
                     for rec in logs:
                         logging.getLogger(rec.name).handle(rec)
@@ -337,21 +374,26 @@ class ParallelPipeline:
                 if not w.conn.poll():  # a worker that sent its result first is read first
                     dead.append(w)
         for w in dict.fromkeys(dead):
-            self._replace(w, pending)
+            self._replace(w, todo, run)
 
-    def _replace(self, w: _Worker, pending: deque[_Chunk]) -> None:
+    def _replace(self, w: _Worker, todo: deque[_Chunk], run: int) -> None:
         w.process.join(1)
         code = w.process.exitcode
         w.conn.close()
         self._pool.remove(w)
-        chunk = w.busy
-        if not w.ready and chunk is None:
-            raise EventwireError(
-                f"a worker process exited while loading the pipeline (exit code {code})"
-            )
+        chunk, w.busy = w.busy, None
+        if not w.ready:
+            # killed while loading the pipeline (a load that fails sends "error"):
+            # replaced, unless workers keep dying before they are ready
+            self._load_deaths += 1
+            if self._load_deaths > MAX_LOAD_DEATHS * self.workers:
+                raise EventwireError(
+                    f"worker processes keep exiting while loading the pipeline "
+                    f"({self._load_deaths} so far; last exit code {code})"
+                )
         self.worker_deaths += 1
         self._pool.append(self._spawn())
-        if chunk is None:
+        if chunk is None or chunk.run != run:
             return
         reason = f"worker process died (exit code {code})"
         chunk.lost_workers.append(reason)
@@ -363,7 +405,7 @@ class ParallelPipeline:
                 len(chunk.articles),
                 chunk.articles[0].origin,
             )
-            pending.appendleft(chunk)
+            todo.appendleft(chunk)
         else:
             chunk.results = [
                 Failure(

@@ -388,22 +388,61 @@ def _str_or_none(v: object) -> str | None:
     return replace_surrogates(str(v))[0]
 
 
+#: The line ends of JSON Lines: ``\n`` (with an optional ``\r`` before it), or a lone
+#: ``\r``. Raw CR and LF cannot occur inside a JSON string, so a record is never cut
+#: (unlike :meth:`str.splitlines`, which also breaks at U+2028, U+2029, U+0085, U+000B,
+#: U+000C and U+001C-U+001E: characters a JSON string may hold).
+_JSONL_LINE_END = re.compile(r"\r\n?|\n")
+
+
+def split_jsonl(text: str) -> list[str]:
+    """The lines of a JSON Lines text: split at CR/LF only (see :data:`_JSONL_LINE_END`)."""
+    lines = _JSONL_LINE_END.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()  # the line end of the last line
+    return lines
+
+
+#: Warning for a record read with raw control characters inside its strings.
+RAW_CONTROL_WARNING = (
+    "raw control character(s) (U+0000-U+001F) inside a JSON string, which JSON requires "
+    "escaped; read as they are"
+)
+
+
+def loads_lenient(text: str) -> tuple[Any, bool]:
+    """``json.loads``, also accepting raw control characters inside strings (U+001C-U+001E
+    separators, tabs, form feeds ... as scraped text often has them). Returns the value and
+    whether such a character was met; other syntax errors raise ``JSONDecodeError``."""
+    try:
+        return json.loads(text), False
+    except json.JSONDecodeError as exc:
+        if not exc.msg.startswith("Invalid control character"):
+            raise
+    return json.loads(text, strict=False), True
+
+
 def read_jsonl_lines(
     lines: Iterable[str], where: str, stem: str, default_date: dt.date | None
 ) -> Iterator[Item]:
+    """Articles of JSON Lines already split into lines (by :func:`split_jsonl`)."""
     for lineno, line in enumerate(lines, 1):
         if not line.strip():
             continue
         loc = f"{where}:{lineno}"
         try:
-            rec = json.loads(line)
+            rec, raw_controls = loads_lenient(line)
         except json.JSONDecodeError as exc:
             yield InputError(loc, f"malformed JSON ({exc.msg} at column {exc.colno})")
             continue
         try:
-            yield record_to_article(rec, loc, f"{stem}-{lineno}", default_date)
+            art = record_to_article(rec, loc, f"{stem}-{lineno}", default_date)
         except InputError as err:
             yield err
+            continue
+        if raw_controls:
+            art.warnings.append(f"{loc}: {RAW_CONTROL_WARNING}")
+        yield art
 
 
 def read_jsonl(data: bytes, where: str, stem: str, default_date: dt.date | None) -> Iterator[Item]:
@@ -412,7 +451,7 @@ def read_jsonl(data: bytes, where: str, stem: str, default_date: dt.date | None)
     _check_not_empty(text, where)
     for w in warnings:
         yield InputError(where, w.split(": ", 1)[-1])
-    yield from read_jsonl_lines(text.splitlines(), where, stem, default_date)
+    yield from read_jsonl_lines(split_jsonl(text), where, stem, default_date)
 
 
 def read_json(data: bytes, where: str, stem: str, default_date: dt.date | None) -> Iterator[Item]:
@@ -420,11 +459,11 @@ def read_json(data: bytes, where: str, stem: str, default_date: dt.date | None) 
     text, _ = decode(data, where)
     _check_not_empty(text, where)
     try:
-        obj = json.loads(text)
+        obj, raw_controls = loads_lenient(text)
     except json.JSONDecodeError as exc:
         # Many ".json" files are really JSON Lines.
         if text.lstrip().startswith("{") and "\n{" in text:
-            yield from read_jsonl_lines(text.splitlines(), where, stem, default_date)
+            yield from read_jsonl_lines(split_jsonl(text), where, stem, default_date)
             return
         raise InputError(
             f"{where}:{exc.lineno}", f"malformed JSON ({exc.msg} at column {exc.colno})"
@@ -433,11 +472,15 @@ def read_json(data: bytes, where: str, stem: str, default_date: dt.date | None) 
     for i, rec in enumerate(records, 1):
         loc = f"{where}[{i}]" if isinstance(obj, list) else where
         try:
-            yield record_to_article(
+            art = record_to_article(
                 rec, loc, f"{stem}-{i}" if isinstance(obj, list) else stem, default_date
             )
         except InputError as err:
             yield err
+            continue
+        if raw_controls:
+            art.warnings.append(f"{where}: {RAW_CONTROL_WARNING}")
+        yield art
 
 
 #: Rows with an unclosed quote after which the rest of a CSV file is given up (each one

@@ -20,7 +20,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..errors import EventwireError, InputError
-from ..record import ArticleRecord
+from ..record import ArticleRecord, dumps_line
 from .db import (
     DEFAULT_DB,
     INGEST_MEMORY_LIMIT,
@@ -185,10 +185,7 @@ def _emit(
     try:
         if fmt == "jsonl":
             for r in rows():
-                sys.stdout.write(
-                    json.dumps(dict(zip(names, r, strict=True)), ensure_ascii=False, default=str)
-                    + "\n"
-                )
+                sys.stdout.write(dumps_line(dict(zip(names, r, strict=True)), default=str) + "\n")
                 n += 1
         elif fmt == "csv":
             w = csv.writer(sys.stdout, lineterminator="\n")

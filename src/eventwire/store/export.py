@@ -19,6 +19,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..record import dumps_line
 from .db import StoreError
 from .query import EVENT_COLUMNS, EventFilter, events_sql, stories_sql
 
@@ -259,7 +260,7 @@ def export(
                     else (r for b in reader for r in b.to_pylist())
                 )
                 for row in rows:
-                    out.write(json.dumps(row, ensure_ascii=False, default=_json_default) + "\n")
+                    out.write(dumps_line(row, default=_json_default) + "\n")
                     n += 1
     except OSError as exc:
         raise StoreError(f"{path}: cannot write ({exc.strerror or exc})") from None

@@ -502,7 +502,16 @@ def create_app(
             out["store"] = info
         return out
 
-    @app.post("/extract", tags=["extract"])
+    class _OneLineJSON(JSONResponse):
+        """JSON with U+2028, U+2029 and U+0085 written as escapes (JSON keeps them raw):
+        the record stays one line for a client that saves responses as JSON Lines."""
+
+        def render(self, content: Any) -> bytes:
+            from ..record import escape_line_breaks
+
+            return escape_line_breaks(super().render(content).decode("utf-8")).encode("utf-8")
+
+    @app.post("/extract", tags=["extract"], response_class=_OneLineJSON)
     def extract(req: ExtractRequest) -> dict[str, Any]:
         """Code one article: the record (EVENTS.md section 7) with every span."""
         pipe = get_pipeline()
