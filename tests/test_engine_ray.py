@@ -134,3 +134,28 @@ def test_ingest_engine_ray_cli(ray_local: None, tmp_path: Path) -> None:
     err = " ".join(r.stderr.split())
     assert "ray: 1 article(s), 1 record(s), 0 failure(s)" in err and "1 stored" in err
     assert (tmp_path / "c.parquet.d" / "records").is_dir()
+
+
+def test_separator_characters_lose_no_article_on_ray(ray_local: None, tmp_path: Path) -> None:
+    """JSON Lines whose ids and texts hold every line-break and separator class that JSON
+    allows raw (U+2028, U+2029, U+0085) or that writers leave raw (U+001C-U+001E, U+000B,
+    U+000C): each record is one article through the Ray engine (issue #17 part 2)."""
+    seps = ["\u2028", "\u2029", "\u0085", "\u001c", "\u001d", "\u001e", "\u000b", "\u000c"]
+    lines = []
+    for i, sep in enumerate(seps):
+        rec = {"id": f"a{i}{sep}x", "text": f"Police arrested {i + 2} protesters{sep} in Lagos."}
+        # raw, as scraped JSON holds them (json.dumps escapes the C0 ones: undo that)
+        line = json.dumps(rec, ensure_ascii=False)
+        for c in ("\u001c", "\u001d", "\u001e", "\u000b", "\u000c"):
+            line = line.replace(json.dumps(c)[1:-1], c)
+        lines.append(line)
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    stats = run(
+        [str(src)], str(tmp_path / "out"), config=PipelineConfig(), actors=1, progress=False
+    )
+    rows = _rows(tmp_path / "out" / "records")
+    assert stats.failures == 0 and stats.records == len(seps)
+    got = [json.loads(r["record"]) for r in rows]
+    assert [g["id"] for g in got] == [f"a{i}{sep}x" for i, sep in enumerate(seps)]
+    assert all(g["text"].startswith("Police arrested") for g in got)
