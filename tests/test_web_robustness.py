@@ -361,7 +361,8 @@ def _free_port() -> int:
 def test_load_on_a_real_server_stays_bounded(db: Path, tmp_path: Path) -> None:
     """2,000 requests (200 POST /extract, 1,800 GETs of the store) from 16 threads against
     ``eventwire serve`` in its own process: every one answered 200, resident memory grows
-    by less than 80 MB after warm-up."""
+    by less than 120 MB after warm-up, and by less than 40 MB over 2,000 more (a leak
+    would keep growing)."""
     port = _free_port()
     log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen(
@@ -406,7 +407,12 @@ def test_load_on_a_real_server_stays_bounded(db: Path, tmp_path: Path) -> None:
             t0 = time.monotonic()
             results = list(pool.map(one, range(2000)))
             elapsed = time.monotonic() - t0
-        rss1 = _rss_kb(server.pid)
+            rss1 = _rss_kb(server.pid)
+            # a leak grows with every round; warming caches (the gazetteer's and the stages'
+            # lookups, the allocator's per-thread arenas) stop: measured 2026-12-07, three
+            # rounds of 2,000 after this warm-up grew 81, 4 and 10 MB
+            list(pool.map(one, range(2000)))
+            rss2 = _rss_kb(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -417,8 +423,10 @@ def test_load_on_a_real_server_stays_bounded(db: Path, tmp_path: Path) -> None:
     growth_mb = (rss1 - rss0) / 1024
     print(json.dumps({"requests": 2000, "extract": 200, "seconds": round(elapsed, 1),
                       "p50_ms": round(lat[1000] * 1000, 1), "p95_ms": round(lat[1900] * 1000, 1),
-                      "rss_mb": round(rss1 / 1024), "rss_growth_mb": round(growth_mb, 1)}))  # fmt: skip
-    assert growth_mb < 80, growth_mb
+                      "rss_mb": round(rss1 / 1024), "rss_growth_mb": round(growth_mb, 1),
+                      "rss_growth_again_mb": round((rss2 - rss1) / 1024, 1)}))  # fmt: skip
+    assert growth_mb < 120, growth_mb
+    assert (rss2 - rss1) / 1024 < 40, (growth_mb, (rss2 - rss1) / 1024)
     assert elapsed < 120
 
 
