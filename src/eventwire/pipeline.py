@@ -225,14 +225,18 @@ class Pipeline:
     def process(self, articles: Iterable[ArticleInput]) -> Iterator[ArticleRecord | Failure]:
         """Records for the articles, in input order (a Failure where none could be made)."""
         with _fewer_collections():
-            batch: list[ArticleInput] = []
-            for article in articles:
-                batch.append(article)
-                if len(batch) >= self.config.batch_size:
-                    yield from self._process_batch(batch)
-                    batch = []
-            if batch:
+            for batch in self._batches(articles):
                 yield from self._process_batch(batch)
+
+    def _batches(self, articles: Iterable[ArticleInput]) -> Iterator[list[ArticleInput]]:
+        batch: list[ArticleInput] = []
+        for article in articles:
+            batch.append(article)
+            if len(batch) >= self.config.batch_size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
 
     def _process_batch(self, batch: list[ArticleInput]) -> Iterator[ArticleRecord | Failure]:
         for item in self._analyse_batch(batch):
@@ -254,13 +258,7 @@ class Pipeline:
         segments)``, with ``doc`` ``None`` for an article that is not coded. For tools that
         read the stages' ``Doc`` extensions (``eventwire.training``)."""
         with _fewer_collections():
-            batch: list[ArticleInput] = []
-            for article in articles:
-                batch.append(article)
-                if len(batch) >= self.config.batch_size:
-                    yield from self._analyse_batch(batch)
-                    batch = []
-            if batch:
+            for batch in self._batches(articles):
                 yield from self._analyse_batch(batch)
 
     def _analyse_batch(self, batch: list[ArticleInput]) -> Iterator[Analysed | Failure]:

@@ -11,6 +11,7 @@ import numpy as np
 
 from ..events.model.encoder import load_encoder
 from ..events.model.features import candidate_features
+from ..nlp import sentence_of
 from ..pipeline import Failure, Pipeline
 from .data import GoldDoc
 from .labels import label
@@ -89,8 +90,7 @@ def collect(golds: list[GoldDoc]) -> Dataset:
         fs.append(lab.fact)
         docs.append(np.full(len(cands), k, dtype=np.int64))
         for c in cands:
-            sent = c.token.sent.text if len(cands) < 5000 else ""
-            words.append((c.token.text, c.token.lemma_, sent[:300]))
+            words.append((c.token.text, c.token.lemma_, sentence_of(c.token).text[:300]))
     return Dataset(
         X=np.vstack(Xs).astype(np.float32), y=np.concatenate(ys), f=np.concatenate(fs),
         doc=np.concatenate(docs), ids=ids, corpora=corpora, words=words, unreachable=unreachable,

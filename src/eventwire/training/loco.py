@@ -117,17 +117,6 @@ def run(
     return result
 
 
-def pooled_gold_dir(golds: list[GoldDoc], corpora: tuple[str, ...], dest: Path) -> Path:
-    """A folder of the scored gold files (links), for the reference scorer."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for g in golds:
-        if g.corpus in corpora:
-            link = dest / g.path.name
-            if not link.exists():
-                link.symlink_to(g.path)
-    return dest
-
-
 def summary(result: dict[str, Any]) -> dict[str, Any]:
     """Pooled figures: the counts summed over the folds."""
     pooled: dict[str, Any] = {}

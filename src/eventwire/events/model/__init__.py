@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from spacy.tokens import Doc
@@ -130,9 +130,3 @@ class EventModel:
         reasons.append(("encoder", round(float(contrib[:-n_rule].sum()), 2)))
         return reasons
 
-
-def model_info(model: EventModel | None) -> dict[str, Any]:
-    """A short description of the loaded model (for ``--explain`` and the card)."""
-    if model is None:
-        return {"model": None}
-    return {"model": model.heads.meta.get("name", "event model"), **model.heads.meta}
