@@ -129,4 +129,3 @@ class EventModel:
         reasons = [(RULE_FEATURES[i], round(float(rule[i]), 2)) for i in order if rule[i] > 0]
         reasons.append(("encoder", round(float(contrib[:-n_rule].sum()), 2)))
         return reasons
-
